@@ -3,9 +3,9 @@ SHELL := /bin/bash
 VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
-SWEEP ?= experiments/effect
+EXPERIMENT ?= experiments/effect
 
-.PHONY: test test-all experiment lab docs readme check-readme bench clean
+.PHONY: test test-all check-export experiment lab docs readme check-readme bench clean
 
 $(BIN)/nbdev_test: settings.ini setup.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,22 +26,33 @@ test-all: $(BIN)/nbdev_test
 	$(MAKE) --no-print-directory check-export check-readme
 
 check-export: $(BIN)/nbdev_test
-	$(BIN)/nbdev_export
-	@git diff --quiet --exit-code -- lint_nb && test -z "$$(git status --porcelain -- lint_nb)" \
-	  || { git status --short -- lint_nb; echo "lint_nb/ is out of sync with nbs/: run nbdev_export and commit"; exit 1; }
+	@before=$$(find lint_nb -name '*.py' | sort | xargs sha1sum); $(BIN)/nbdev_export; \
+	 after=$$(find lint_nb -name '*.py' | sort | xargs sha1sum); \
+	 if [ "$$before" != "$$after" ]; then diff <(echo "$$before") <(echo "$$after"); \
+	   echo "lint_nb/ was out of sync with nbs/: nbdev_export has now rewritten it; commit the result"; exit 1; fi
 	@echo "nbdev_export leaves no diff"
 
-## README.md is written from nbs/index.ipynb
+## README.md is written from nbs/index.ipynb (by nbdev_readme where Quarto is installed, else by nbconvert)
 readme: $(BIN)/nbdev_test
 	@if command -v quarto >/dev/null; then $(BIN)/nbdev_readme; else $(BIN)/python tools/readme.py write; fi
 
 check-readme: $(BIN)/nbdev_test
-	$(BIN)/python tools/readme.py check
+	@if command -v quarto >/dev/null; then $(BIN)/nbdev_readme && git diff --exit-code README.md; \
+	 else $(BIN)/python tools/readme.py check; fi
+
+## make bench: timings (CAM-loss step vs ERM step), written to bench/results.json
+bench: $(BIN)/nbdev_test
+	$(BIN)/python bench/bench.py
 
 ## make experiment: the main job: ERM vs the CAM background loss, 3 seeds, on the built-in synthetic data
 experiment: $(BIN)/nbdev_test
-	$(BIN)/papermill nbs/06_effect.ipynb $(SWEEP)/06_effect.ipynb --cwd nbs -k python3 -p out ../$(SWEEP) --log-output --no-progress-bar > /dev/null
-	@cat $(SWEEP)/report.md
+	@mkdir -p $(EXPERIMENT)
+	@echo "Running nbs/07_effect.ipynb with papermill (6 runs of about a minute each on 2 CPU cores)"
+	@set -o pipefail; $(BIN)/papermill nbs/07_effect.ipynb $(EXPERIMENT)/07_effect.ipynb --cwd nbs -k python3 -p out ../$(EXPERIMENT) \
+	  --log-output --no-progress-bar 2>&1 | { grep --line-buffered -E "seed [0-9]+:|Error" || true; } \
+	  || { echo "the experiment failed: see $(EXPERIMENT)/07_effect.ipynb"; exit 1; }
+	@cat $(EXPERIMENT)/report.md
+	@echo "Runs, report, CAM figures and the executed notebook: $(EXPERIMENT)/"
 
 lab: $(BIN)/nbdev_test
 	@$(BIN)/python -m pip install -q jupyterlab >> $(VENV)/install.log 2>&1
