@@ -3,7 +3,6 @@ SHELL := /bin/bash
 VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
-EXPERIMENT ?= experiments/effect
 
 .PHONY: test test-all check-export experiment lab docs readme check-readme bench clean
 
@@ -44,15 +43,11 @@ check-readme: $(BIN)/nbdev_test
 bench: $(BIN)/nbdev_test
 	$(BIN)/python bench/bench.py
 
-## make experiment: the main job: ERM vs the CAM background loss, 3 seeds, on the built-in synthetic data
+## make experiment: the main job: ERM, the CAM loss and GroupDRO, 3 seeds, p = 0.95, on the built-in synthetic data
 experiment: $(BIN)/nbdev_test
-	@mkdir -p $(EXPERIMENT)
-	@echo "Running nbs/07_effect.ipynb with papermill (6 runs of about a minute each on 2 CPU cores)"
-	@set -o pipefail; $(BIN)/papermill nbs/07_effect.ipynb $(EXPERIMENT)/07_effect.ipynb --cwd nbs -k python3 -p out ../$(EXPERIMENT) \
-	  --log-output --no-progress-bar 2>&1 | { grep --line-buffered -E "seed [0-9]+:|Error" || true; } \
-	  || { echo "the experiment failed: see $(EXPERIMENT)/07_effect.ipynb"; exit 1; }
-	@cat $(EXPERIMENT)/report.md
-	@echo "Runs, report, CAM figures and the executed notebook: $(EXPERIMENT)/"
+	@echo "lint_sweep: 9 papermill runs of nbs/07_experiment.ipynb (about a minute each on 2 CPU cores); finished runs are skipped"
+	$(BIN)/lint_sweep --name effect --root experiments
+	@echo "Runs: experiments/runs/; report and figures: experiments/effect/"
 
 lab: $(BIN)/nbdev_test
 	@$(BIN)/python -m pip install -q jupyterlab >> $(VENV)/install.log 2>&1
