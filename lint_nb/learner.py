@@ -28,8 +28,8 @@ class GroupDROCallback(Callback):
         counts = onehot.sum(0)
         group_loss = (onehot * ce[:, None]).sum(0) / counts.clamp_min(1)  # 0 for groups absent from the batch
         q = self.q.to(ce.device) * torch.exp(self.eta * group_loss.detach())
-        self.q = (q / q.sum()).cpu()
-        self.learn.loss_grad = (self.q.to(ce.device) * group_loss).sum()
+        self.q = q / q.sum()
+        self.learn.loss_grad = (self.q * group_loss).sum()
         self.learn.loss = self.learn.loss_grad.clone()
 
 # %% ../nbs/04_learner.ipynb #c311844d
@@ -37,7 +37,7 @@ METHODS = ('default', 'camloss', 'groupdro')  # ERM, ERM plus the CAM background
 
 # %% ../nbs/04_learner.ipynb #07b51434
 def lint_learner(dls:DataLoaders,         # `lint` DataLoaders (from `lint_dls`)
-                 method:str='default',    # 'default' (ERM) or 'camloss'
+                 method:str='default',    # 'default' (ERM), 'camloss' or 'groupdro'
                  arch:str='small_cnn',    # see `lint_model`
                  schedule:float|LossSchedule=1., # for 'camloss': a constant CAM weight or a `LossSchedule`
                  prior:CentrePrior=None,  # the prior of the loss and of the `cam_loss` metric; default `CentrePrior()`

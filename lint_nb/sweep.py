@@ -8,10 +8,10 @@ import hashlib, json, os, subprocess, sys, time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from queue import Queue
 from fastai.vision.all import *
-from .data import atomic_file, lint_dls
+from .data import atomic_file
 from .learner import METHODS
-from .train import data_path, runs_table, write_json
-from .vis import compare_cams
+from .train import data_path, runs_table, run_dls, write_json, _fail
+from .vis import compare_cams, _save_fig
 from fastcore.script import call_parse, Param
 
 # %% auto #0
@@ -37,7 +37,7 @@ def experiment_notebook() -> Path:
     "`nbs/07_experiment.ipynb` of this checkout"
     import lint_nb
     nb = Path(lint_nb.__file__).resolve().parent.parent / 'nbs' / '07_experiment.ipynb'
-    if not nb.exists(): raise FileNotFoundError(f'{nb} not found: lint_sweep runs the notebooks of a lint checkout (pass --notebook)')
+    if not nb.exists(): raise FileNotFoundError(f'{nb} not found: lint_sweep runs the notebooks of a lint checkout (or pass `notebook` to `sweep`)')
     return nb
 
 # %% ../nbs/08_sweep.ipynb #961bc228
@@ -128,8 +128,7 @@ def _plot_groups(done, fname):
         ax.bar(np.arange(len(groups)) + i * w, accs.mean(0), w, yerr=accs.std(0, ddof=1) if len(accs) > 1 else None, label=meth, capsize=3)
     ax.set_xticks(np.arange(len(groups)) + w * (len(methods) - 1) / 2, groups); ax.set_ylim(0, 1.05)
     ax.set_ylabel('test accuracy'); ax.legend(fontsize=8, loc='lower right'); fig.tight_layout()
-    with atomic_file(fname, suffix='.png') as tmp: fig.savefig(tmp, dpi=90)
-    plt.close(fig)
+    _save_fig(fig, fname, dpi=90)
 
 # %% ../nbs/08_sweep.ipynb #24aff6d8
 def _plot_vs_p(done, fname):
@@ -141,8 +140,7 @@ def _plot_vs_p(done, fname):
         ax.errorbar(ps, [np.mean(y) for y in ys], [np.std(y, ddof=1) if len(y) > 1 else 0 for y in ys], marker='o', capsize=3, label=meth)
     ax.set_xlabel('p (train agreement of background and class)'); ax.set_ylabel('worst-group test accuracy')
     ax.set_ylim(-0.02, 1.02); ax.legend(fontsize=8); fig.tight_layout()
-    with atomic_file(fname, suffix='.png') as tmp: fig.savefig(tmp, dpi=90)
-    plt.close(fig)
+    _save_fig(fig, fname, dpi=90)
 
 # %% ../nbs/08_sweep.ipynb #595f0d9f
 def _plot_cams(results, root, fname, n=8):
@@ -151,11 +149,8 @@ def _plot_cams(results, root, fname, n=8):
     for params, m, _ in results:
         if m is not None and params['method'] not in first: first[params['method']] = Path(root) / 'runs' / run_id(params) / 'model.pkl'
     learners = {k: load_learner(v) for k, v in first.items()}
-    m0 = next(m for _, m, _ in results if m is not None)
-    dls = lint_dls(m0['data_path'], size=None if m0['data'] == 'synthetic' else m0['params']['img_size'])
-    fig = compare_cams(learners, dl=dls[2], n=n)
-    with atomic_file(fname, suffix='.png') as tmp: fig.savefig(tmp, dpi=80)
-    plt.close(fig)
+    dls = run_dls(next(m for _, m, _ in results if m is not None))
+    _save_fig(compare_cams(learners, dl=dls[2], n=n), fname, dpi=80)
 
 # %% ../nbs/08_sweep.ipynb #a5d56e49
 def write_sweep_report(folder,             # the sweep's folder, with `sweep.json`
@@ -202,5 +197,5 @@ def lint_sweep(name:Param('sweep name: the report goes to <root>/<name>/report.m
         runs = sweep_runs(methods.split(','), _ints(seeds), _floats(p), data=data, path=str(Path(path).resolve()),
                           epochs=epochs, n_train=n_train)
         sweep(name, runs, Path(root).resolve(), jobs, retry_failed=retry_failed)
-    except (ValueError, FileNotFoundError) as e: print(f'lint_sweep: error: {e}', file=sys.stderr); sys.exit(2)
+    except (ValueError, FileNotFoundError) as e: _fail('lint_sweep', e)
     print((Path(root) / name / 'report.md').read_text())

@@ -13,7 +13,7 @@ from .vis import *
 from fastcore.script import call_parse, Param  # after the star imports, which bring another `Param`
 
 # %% auto #0
-__all__ = ['DATASETS', 'data_path', 'scores', 'write_json', 'fit_run', 'save_run', 'train', 'load_runs', 'runs_table',
+__all__ = ['DATASETS', 'data_path', 'scores', 'run_dls', 'write_json', 'fit_run', 'save_run', 'train', 'load_runs', 'runs_table',
            'write_report', 'lint_train', 'lint_cams', 'lint_predict', 'lint_report']
 
 # %% ../nbs/06_train.ipynb #fa4378c7
@@ -49,6 +49,16 @@ def scores(learn:Learner, # a `lint` Learner
     return out
 
 # %% ../nbs/06_train.ipynb #1c9224aa
+def _resize(data:str, img_size:int):
+    "The resize of data set `data`: none for the synthetic data, which are made at `img_size`"
+    return None if data == 'synthetic' else img_size
+
+def run_dls(res:dict, # a run's `metrics.json` contents
+            **kwargs, # passed to `lint_dls`
+           ) -> DataLoaders:
+    "The `DataLoaders` of the data a run was trained on, resized as in training"
+    return lint_dls(res['data_path'], size=_resize(res['data'], res['params']['img_size']), **kwargs)
+
 def write_json(obj, fname):
     "Write `obj` as JSON to `fname` atomically (see `atomic_file`)"
     with atomic_file(fname) as tmp: tmp.write_text(json.dumps(obj, indent=1))
@@ -81,7 +91,7 @@ def fit_run(method:str='default', # 'default' (ERM), 'camloss' or 'groupdro'
     dev = default_device() if device == 'auto' else torch.device(device)
     folder = data_path(data, path, p, n_train, img_size)
     set_seed(seed, reproducible=True)
-    dls = lint_dls(folder, bs=bs, size=None if data == 'synthetic' else img_size, device=dev)
+    dls = lint_dls(folder, bs=bs, size=_resize(data, img_size), device=dev)
     learn = lint_learner(dls, method, arch, pretrained=pretrained, prior=CentrePrior(which, kernel, sigma), eta=eta,
                          schedule=THREE_PHASE if schedule == 'three_phase' else weight)
     if dev.type == 'cuda': learn.to_fp16()
@@ -202,7 +212,7 @@ def lint_cams(name:Param('run name, as given to lint_train', str),
         if not mf.exists(): raise FileNotFoundError(f'{mf} not found: train it first with lint_train --name {name}')
         m = json.loads(mf.read_text())
         learn = _load(name, out)
-        dls = lint_dls(m['data_path'], size=None if m['data'] == 'synthetic' else m['params']['img_size'])
+        dls = run_dls(m)
         grid = save_cams(learn, Path(ifnone(dest, Path(m['data_path']).parent)) / 'cams' / name, dl=dls[2], n=n)
     except (ValueError, FileNotFoundError) as e: _fail('lint_cams', e)
     print(grid)

@@ -97,10 +97,10 @@ def compare_cams(learners:dict, # name → `lint` Learner, all on the same data
     return fig
 
 # %% ../nbs/05_vis.ipynb #f205ff3a
-def _save_fig(fig, fname):
+def _save_fig(fig, fname, dpi:int=100):
     "Save `fig` as PNG to `fname` atomically and close it"
     try:
-        with atomic_file(fname, suffix='.png') as tmp: fig.savefig(tmp, dpi=100)
+        with atomic_file(fname, suffix='.png') as tmp: fig.savefig(tmp, dpi=dpi)
     finally: plt.close(fig)
 
 # %% ../nbs/05_vis.ipynb #8ce26168
