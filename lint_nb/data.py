@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #d488ad45
 from __future__ import annotations
-import json, os, shutil, tempfile
+import json, os, shutil, tempfile, warnings
 from contextlib import contextmanager
 import numpy as np, pandas as pd
 from pathlib import Path
@@ -12,9 +12,10 @@ from PIL import Image
 from fastai.vision.all import *
 
 # %% auto #0
-__all__ = ['CLASSES', 'PLACES', 'WATERBIRDS_CLASSES', 'MASK_CMAP', 'group_names', 'background', 'object_mask', 'class_marks',
-           'synthetic_image', 'synthetic_metadata', 'make_synthetic', 'atomic_file', 'synthetic_data', 'read_metadata',
-           'dataset_names', 'NameOf', 'lint_block', 'lint_dls']
+__all__ = ['CLASSES', 'PLACES', 'WATERBIRDS_CLASSES', 'SPLITS', 'MASK_CMAP', 'group_names', 'background', 'object_mask',
+           'class_marks', 'synthetic_image', 'synthetic_metadata', 'atomic_dir', 'make_synthetic', 'atomic_file',
+           'synthetic_data', 'rgb_image', 'LintImage', 'BinaryMask', 'image_problem', 'drop_unreadable', 'check_table',
+           'lint_table', 'read_metadata', 'waterbirds_table', 'NameOf', 'lint_block', 'class_weights', 'lint_dls']
 
 # %% ../nbs/00_data.ipynb #c3922bf7
 CLASSES = ('spots', 'patch')  # class names of the synthetic data (y = 0, 1)
@@ -120,7 +121,7 @@ def synthetic_metadata(n_train:int=4000, # training images
     df['mask_filename'] = 'masks/' + split_dir + '/' + df.img_id.map('{:05d}.png'.format)
     return df
 
-# %% ../nbs/00_data.ipynb #59558f3d
+# %% ../nbs/00_data.ipynb #0d3b8b72
 def _write_synthetic(tmp, df, params):
     "Draw and save every image and mask of `df` under `tmp`, then the table and parameters"
     for d in ('images', 'masks'):
@@ -133,7 +134,7 @@ def _write_synthetic(tmp, df, params):
     df.to_csv(tmp / 'metadata.csv', index=False)
     (tmp / 'params.json').write_text(json.dumps(params, indent=1))
 
-# %% ../nbs/00_data.ipynb #3cde8c4a
+# %% ../nbs/00_data.ipynb #a8137324
 def _check_params(dest, params):
     "Raise if the data set at `dest` was made with other parameters than `params`"
     f = Path(dest) / 'params.json'
@@ -142,7 +143,21 @@ def _check_params(dest, params):
         raise FileExistsError(f'{dest} exists but was not made with these parameters '
                               f'(found {found}, expected {params}); remove it or choose another folder')
 
-# %% ../nbs/00_data.ipynb #d0204fea
+# %% ../nbs/00_data.ipynb #26c5e065
+@contextmanager
+def atomic_dir(dest): # the folder to write
+    "Yield a temporary folder next to `dest`; rename it to `dest` if the block succeeds, else remove it"
+    dest = Path(dest); dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f'.{dest.name}.', dir=dest.parent))
+    try:
+        yield tmp
+        try: tmp.rename(dest)
+        except OSError:
+            if dest.exists(): raise FileExistsError(f'{dest} appeared while it was being written') from None
+            raise
+    finally: shutil.rmtree(tmp, ignore_errors=True)
+
+# %% ../nbs/00_data.ipynb #e2ae8eb0
 def make_synthetic(dest,                 # the folder to write
                    n_train:int=4000,     # training images
                    n_valid:int=800,      # validation images, group-balanced
@@ -157,15 +172,9 @@ def make_synthetic(dest,                 # the folder to write
     params = dict(n_train=n_train, n_valid=n_valid, n_test=n_test, p=p, size=size, contrast=contrast,
                   seed=seed, classes=list(CLASSES), places=list(PLACES))
     if dest.exists(): _check_params(dest, params); return dest
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f'.{dest.name}.', dir=dest.parent))
     try:
-        _write_synthetic(tmp, synthetic_metadata(n_train, n_valid, n_test, p, seed), params)
-        tmp.rename(dest)
-    except OSError:
-        if not dest.exists(): raise
-        _check_params(dest, params)  # another process finished the same data set first
-    finally: shutil.rmtree(tmp, ignore_errors=True)
+        with atomic_dir(dest) as tmp: _write_synthetic(tmp, synthetic_metadata(n_train, n_valid, n_test, p, seed), params)
+    except FileExistsError: _check_params(dest, params)  # another process finished the same data set first
     return dest
 
 # %% ../nbs/00_data.ipynb #0a55795b
@@ -194,10 +203,100 @@ def synthetic_data(root='data',        # the data folder
     return make_synthetic(Path(root) / f'synthetic_p{p:g}_n{n_train}_{size}px_seed{seed}', n_train=n_train,
                           p=p, size=size, seed=seed, **kwargs)
 
-# %% ../nbs/00_data.ipynb #023e6f70
-def read_metadata(path) -> pd.DataFrame: # the table, with `is_valid` added
+# %% ../nbs/00_data.ipynb #28f4eeae
+def _to_rgb(im:Image.Image) -> Image.Image:
+    "`im` as 8-bit RGB, whatever its mode"
+    if im.mode.startswith('I'):  # 16- or 32-bit integers: 0-65535 scaled to 0-255
+        im = Image.fromarray((np.asarray(im, dtype=np.float64) / 257).clip(0, 255).round().astype(np.uint8))
+    elif im.mode == 'F': im = Image.fromarray(np.asarray(im).clip(0, 255).astype(np.uint8))
+    elif im.mode in ('P', 'PA'): im = im.convert('RGBA')
+    return im.convert('RGB')
+
+def rgb_image(fn) -> Image.Image: # 8-bit RGB
+    "Open image file `fn` as 8-bit RGB, whatever its mode"
+    return _to_rgb(Image.open(fn))
+
+# %% ../nbs/00_data.ipynb #25024881
+class LintImage(PILImage):
+    "A `PILImage` that opens files with `rgb_image`, so every mode loads as 8-bit RGB"
+    @classmethod
+    def create(cls, fn:Path|str|Tensor|ndarray|bytes|Image.Image, **kwargs):
+        return cls(rgb_image(fn)) if isinstance(fn, (str, Path)) else super().create(fn, **kwargs)
+
+# %% ../nbs/00_data.ipynb #7bd794c4
+class BinaryMask(PILMask):
+    "A `PILMask` of 0 (background) and 1 (object), read from 0/1 or 0-255 mask files"
+    @classmethod
+    def create(cls, fn:Path|str|Tensor|ndarray|bytes|Image.Image, **kwargs):
+        if not isinstance(fn, (str, Path)): return super().create(fn, **kwargs)
+        a = np.asarray(Image.open(fn).convert('L'))
+        return cls(Image.fromarray((a > (127 if a.max() > 1 else 0)).astype(np.uint8)))
+
+# %% ../nbs/00_data.ipynb #bd000b7d
+def image_problem(fn) -> str|None: # the reason, or None if `fn` reads as RGB
+    "Why image file `fn` cannot be read, or None if it can"
+    try:
+        with Image.open(fn) as im:
+            im.draft('RGB', (32, 32))  # JPEG: decode at 1/8 scale, still to the last byte
+            _to_rgb(im)
+        return None
+    except Exception as e: return f'{type(e).__name__}: {e}'
+
+# %% ../nbs/00_data.ipynb #175a4e2b
+def drop_unreadable(df:pd.DataFrame, # a table with a `file` column
+                    source,          # where the table came from, for the warning
+                   ) -> pd.DataFrame: # the rows whose images read
+    "Drop the rows whose image cannot be read, with a warning that counts them"
+    bad = {f: r for f in df.file if (r := image_problem(f))}
+    if bad:
+        eg = '; '.join(f'{f} ({r})' for f, r in list(bad.items())[:3])
+        warnings.warn(f'{source}: skipped {len(bad)} unreadable image(s) of {len(df)}, e.g. {eg}')
+    return df[~df.file.isin(bad)]
+
+# %% ../nbs/00_data.ipynb #797c4bc0
+SPLITS = ('train', 'valid', 'test')  # the split names of a lint table
+
+# %% ../nbs/00_data.ipynb #c07b7bbc
+def check_table(df:pd.DataFrame, # a lint table
+                source,          # where it came from, for the errors
+               ) -> pd.DataFrame: # `df`
+    "Raise an error naming `source` if `df` cannot be trained and scored: an empty split, a class never trained, a group never tested"
+    for s in SPLITS:
+        if not (df.split == s).any(): raise ValueError(f'{source}: the {s} split has no images; lint needs train, valid and test images')
+    no_train = [c for c in df.label.cat.categories if not ((df.split == 'train') & (df.label == c)).any()]
+    if no_train: raise ValueError(f'{source}: class(es) {no_train} have no training images')
+    no_test = [g for g in df.group.cat.categories if not ((df.split == 'test') & (df.group == g)).any()]
+    if no_test: raise ValueError(f'{source}: group(s) {no_test} have no test images, so their accuracy '
+                                 f'and the worst group cannot be scored; expected every group in the test split')
+    return df
+
+# %% ../nbs/00_data.ipynb #3376bd9c
+def lint_table(file,          # image paths
+               label,         # class names
+               split,         # 'train', 'valid' or 'test' per image
+               group=None,    # group names; default: the class (no groups)
+               mask=None,     # mask paths, if any
+               classes=None,  # the class names in order; default: sorted
+               groups=None,   # the group names in order; default: sorted
+               source='the table', # where the data came from, for the errors
+              ) -> pd.DataFrame:   # a checked lint table
+    "A lint table (`file, label, group, split[, mask]`, with categorical labels and groups), checked by `check_table`"
+    df = pd.DataFrame(dict(file=[str(f) for f in file], label=list(label), split=list(split)))
+    df['group'] = df.label if group is None else list(group)
+    if mask is not None: df['mask'] = [str(f) for f in mask]
+    bad = sorted(set(df.split) - set(SPLITS))
+    if bad: raise ValueError(f'{source}: unknown split value(s) {bad}; expected {list(SPLITS)}')
+    df['label'] = pd.Categorical(df.label, categories=ifnone(classes, sorted(df.label.unique())))
+    df['group'] = pd.Categorical(df.group, categories=ifnone(groups, sorted(df.group.unique())))
+    for c in ('label', 'group'):
+        if df[c].isna().any(): raise ValueError(f'{source}: {c} value(s) outside the given names')
+    return check_table(df, source)
+
+# %% ../nbs/00_data.ipynb #9ff966bc
+def read_metadata(path) -> pd.DataFrame: # the table as written
     "Read and check `path/metadata.csv` (Waterbirds columns `img_filename, y, split, place`)"
     f = Path(path) / 'metadata.csv'
+    if not Path(path).is_dir(): raise FileNotFoundError(f'{path}: no such folder (expected a Waterbirds-format folder with metadata.csv)')
     if not f.exists(): raise FileNotFoundError(f'{f} not found: expected a Waterbirds-format metadata.csv')
     df = pd.read_csv(f)
     missing = [c for c in ('img_filename', 'y', 'split', 'place') if c not in df]
@@ -205,57 +304,80 @@ def read_metadata(path) -> pd.DataFrame: # the table, with `is_valid` added
     for col, ok in (('split', {0, 1, 2}), ('y', {0, 1}), ('place', {0, 1})):
         bad = set(df[col].unique().tolist()) - ok
         if bad: raise ValueError(f'{f}: column {col!r} has value(s) {sorted(bad, key=str)}; expected {sorted(ok)}')
-    return df.assign(is_valid=df.split == 1)
+    return df
 
-# %% ../nbs/00_data.ipynb #66f79a84
-def dataset_names(path) -> tuple: # (classes, places)
-    "Class and place names of the data set at `path`: from its `params.json`, else Waterbirds'"
-    f = Path(path) / 'params.json'
-    if f.exists():
-        d = json.loads(f.read_text())
-        return tuple(d['classes']), tuple(d['places'])
-    return WATERBIRDS_CLASSES, PLACES
+# %% ../nbs/00_data.ipynb #46990c9a
+def _existing(files, what, source):
+    "`files`, or an error naming the first few that do not exist"
+    missing = [f for f in files if not os.path.exists(f)]
+    if missing: raise FileNotFoundError(f'{source}: {len(missing)} {what} file(s) do not exist, e.g. {missing[:3]}')
+    return files
 
-# %% ../nbs/00_data.ipynb #0894b8b0
+# %% ../nbs/00_data.ipynb #f58358bf
+def waterbirds_table(path,         # a Waterbirds-format folder (`metadata.csv` and the images)
+                     masks=None,   # a folder of CUB segmentations (`<img_filename>.png`); default: the `mask_filename` column, if any
+                     check:bool=True, # drop unreadable images (with a warning)
+                    ) -> pd.DataFrame: # a lint table
+    "The lint table of a Waterbirds-format folder, with readable group names"
+    path, df = Path(path), read_metadata(path)
+    f = json.loads((path / 'params.json').read_text()) if (path / 'params.json').exists() else {}
+    classes, places = tuple(f.get('classes', WATERBIRDS_CLASSES)), tuple(f.get('places', PLACES))
+    df['file'] = _existing([str(path / o) for o in df.img_filename], 'image', path / 'metadata.csv')
+    if masks is not None: df['mask'] = [str(Path(masks) / Path(o).with_suffix('.png')) for o in df.img_filename]
+    elif 'mask_filename' in df: df['mask'] = [str(path / o) for o in df.mask_filename]
+    if 'mask' in df: _existing(df['mask'], 'mask', ifnone(masks, path / 'metadata.csv'))
+    if check: df = drop_unreadable(df, path / 'metadata.csv')
+    return lint_table(df.file, [classes[y] for y in df.y], [SPLITS[s] for s in df.split],
+                      [f'{classes[y]}/{places[p]}' for y, p in zip(df.y, df.place)], df.get('mask'),
+                      classes, group_names(classes, places), path / 'metadata.csv')
+
+# %% ../nbs/00_data.ipynb #4ec62e67
 class NameOf:
-    "Picklable getter: the name of a metadata row's class (`y`) or group (`y`, `place`)"
+    "Picklable getter of exports made before the lint table: the name of a metadata row's class (`y`) or group (`y`, `place`)"
     def __init__(self, classes, places=None): store_attr()
     def __call__(self, row):
         c = self.classes[int(row.y)]
         return c if self.places is None else f'{c}/{self.places[int(row.place)]}'
 
-# %% ../nbs/00_data.ipynb #c181eda9
-def lint_block(path,             # the data set's folder; file names in the table are relative to it
-               classes=CLASSES,  # class names, indexed by `y`
-               places=PLACES,    # place names, indexed by `place`
-               masks:bool=True,  # read the `mask_filename` column as a `MaskBlock`
-               size:int=None,    # resize images (and masks) to `size`, if given
+# %% ../nbs/00_data.ipynb #4c89a0a2
+def lint_block(classes,          # class names, in vocabulary order
+               groups,           # group names, in vocabulary order
+               masks:bool=False, # read the `mask` column as a `BinaryMask`
+               size:int=None,    # resize images (and masks) to `size`×`size`, if given
               ) -> DataBlock:
-    "A `DataBlock` of (image → class, group[, mask]) over a Waterbirds-format table"
-    blocks = [ImageBlock, CategoryBlock(vocab=list(classes), sort=False),
-              CategoryBlock(vocab=group_names(classes, places), sort=False)]
-    getters = [ColReader('img_filename', pref=Path(path)), NameOf(classes), NameOf(classes, places)]
+    "A `DataBlock` of (image → class, group[, mask]) over a lint table"
+    blocks = [ImageBlock(LintImage), CategoryBlock(vocab=list(classes), sort=False), CategoryBlock(vocab=list(groups), sort=False)]
+    getters = [ColReader('file'), ColReader('label'), ColReader('group')]
     if masks:
-        blocks.append(MaskBlock(codes=['background', 'object']))
-        getters.append(ColReader('mask_filename', pref=Path(path)))
+        blocks.append(TransformBlock(type_tfms=BinaryMask.create, item_tfms=AddMaskCodes(codes=['background', 'object']),
+                                     batch_tfms=IntToFloatTensor))
+        getters.append(ColReader('mask'))
     return DataBlock(blocks=blocks, getters=getters, n_inp=1, splitter=ColSplitter('is_valid'),
-                     item_tfms=Resize(size) if size else None)
+                     item_tfms=Resize(size, method='squish') if size else None)
 
-# %% ../nbs/00_data.ipynb #e9f0fa08
-def lint_dls(path,               # the data set's folder, with `metadata.csv`
+# %% ../nbs/00_data.ipynb #c5040c9e
+def class_weights(df:pd.DataFrame) -> np.ndarray: # one weight per row
+    "Weights inverse to the count of each row's class among the training rows of `df`"
+    counts = df.label[df.split == 'train'].value_counts()
+    return 1 / df.label.astype(str).map(counts.rename(str)).to_numpy(float)
+
+# %% ../nbs/00_data.ipynb #1411e17c
+def lint_dls(source,             # a lint table, or a Waterbirds-format folder
              bs:int=64,          # batch size
              size:int=None,      # resize images to `size`, if given
-             masks:bool=None,    # use masks; default: when the table has a `mask_filename` column
+             masks:bool=None,    # use masks; default: when the table has a `mask` column
+             balance:bool=False, # draw training images so that every class is seen equally often
              num_workers:int=0,  # DataLoader workers
              **kwargs,           # passed to `DataBlock.dataloaders`
             ) -> DataLoaders:    # train, valid and test (`dls[2]`) loaders
-    "`DataLoaders` for a Waterbirds-format data set, with the test split as `dls[2]`"
-    df = read_metadata(path)
-    if masks is None: masks = 'mask_filename' in df
-    classes, places = dataset_names(path)
-    dls = lint_block(path, classes, places, masks, size).dataloaders(
-        df[df.split < 2], bs=bs, num_workers=num_workers, **kwargs)
-    dls.loaders.append(dls.test_dl(df[df.split == 2], with_labels=True))
+    "`DataLoaders` for a lint table or a Waterbirds-format folder, with the test split as `dls[2]`"
+    df = source if isinstance(source, pd.DataFrame) else waterbirds_table(source)
+    if masks is None: masks = 'mask' in df
+    block = lint_block(df.label.cat.categories, df.group.cat.categories, masks, size)
+    fit = df[df.split != 'test'].assign(is_valid=lambda d: d.split == 'valid').reset_index(drop=True)
+    if balance: dls = block.weighted_dataloaders(fit, class_weights(fit), bs=bs, num_workers=num_workers, **kwargs)
+    else: dls = block.dataloaders(fit, bs=bs, num_workers=num_workers, **kwargs)
+    dls.loaders.append(dls.test_dl(df[df.split == 'test'], with_labels=True))
     return dls
 
 # %% ../nbs/00_data.ipynb #c9ca4d34

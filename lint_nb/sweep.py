@@ -10,7 +10,8 @@ from queue import Queue
 from fastai.vision.all import *
 from .data import atomic_file
 from .learner import METHODS
-from .train import data_path, runs_table, run_dls, write_json, _fail
+from .datasets import DATASETS, data_table
+from .train import runs_table, run_dls, write_json, _fail
 from .vis import compare_cams, _save_fig
 from fastcore.script import call_parse, Param
 
@@ -21,7 +22,8 @@ __all__ = ['run_id', 'sweep_runs', 'experiment_notebook', 'run_status', 'run_one
 def run_id(params:dict) -> str: # e.g. `synthetic-camloss-p0.95-seed0-1a2b3c`
     "A readable id for a run, with a hash of all its parameters so that different settings never share a folder"
     h = hashlib.sha1(json.dumps(params, sort_keys=True).encode()).hexdigest()[:6]
-    return f"{params['data']}-{params['method']}-p{params['p']:g}-seed{params['seed']}-{h}"
+    p = f"-p{params['p']:g}" if params['data'] == 'synthetic' else ''  # p only shapes the synthetic data
+    return f"{params['data']}-{params['method']}{p}-seed{params['seed']}-{h}"
 
 # %% ../nbs/08_sweep.ipynb #4ed21f33
 def sweep_runs(methods=METHODS, # methods to compare
@@ -78,6 +80,8 @@ def _slots(jobs):
     return [{'OMP_NUM_THREADS': threads, 'MKL_NUM_THREADS': threads}] * jobs
 
 # %% ../nbs/08_sweep.ipynb #8a2e7a25
+_DATA_KEYS = ('data', 'path', 'masks', 'columns', 'n_test', 'p', 'n_train', 'img_size')  # the run parameters that choose the data
+
 def sweep(name:str,            # the sweep's name: its report goes to `<root>/<name>/`
           runs:list,           # parameter sets, from `sweep_runs`
           root='experiments',  # holds `runs/` and the sweep folders
@@ -88,8 +92,8 @@ def sweep(name:str,            # the sweep's name: its report goes to `<root>/<n
          ) -> dict:            # run id → status
     "Run every parameter set that has not finished, then write the sweep's report"
     root = Path(root); rdir = root / 'runs'
-    for ps in {(r.get('data', 'synthetic'), r.get('path'), r.get('p', 0.95), r.get('n_train', 4000), r.get('img_size', 64)) for r in runs}:
-        if ps[0] == 'synthetic': data_path(*ps)  # make each data set once, before the runs share it
+    for key in dict.fromkeys(json.dumps({k: r[k] for k in _DATA_KEYS if r.get(k) is not None}, sort_keys=True) for r in runs):
+        data_table(**json.loads(key))  # check each data set before any run, and make the synthetic ones (or the Caltech split) once
     slots = Queue(); [slots.put(s) for s in _slots(jobs)]
     def _go(params):
         env = slots.get()
@@ -153,6 +157,8 @@ def _plot_cams(results, root, fname, n=8):
     _save_fig(compare_cams(learners, dl=dls[2], n=n), fname, dpi=80)
 
 # %% ../nbs/08_sweep.ipynb #a5d56e49
+def _setting(m): return (m['data'], m['params']['p'] if m['data'] == 'synthetic' else 0)  # a report section: a data set (and p)
+
 def write_sweep_report(folder,             # the sweep's folder, with `sweep.json`
                        root='experiments', # holds `runs/`
                       ) -> str:            # the report's markdown
@@ -161,14 +167,15 @@ def write_sweep_report(folder,             # the sweep's folder, with `sweep.jso
     done = [m for _, m, _ in results if m is not None]
     md = [f'# lint sweep: {folder.name}', '',
           f'{len(done)} of {len(results)} runs finished. Test split; mean ± sample std over seeds; accuracies are fractions.', '']
-    for p in sorted({m['params']['p'] for m in done}):
-        md += [f'## p = {p:g}', '', runs_table([m for m in done if m['params']['p'] == p], 'test').to_markdown(), '']
+    for setting in sorted({_setting(m) for m in done}):
+        md += [f'## {setting[0]}' + (f', p = {setting[1]:g}' if setting[0] == 'synthetic' else ''), '',
+               runs_table([m for m in done if _setting(m) == setting], 'test').to_markdown(), '']
     failed = [(run_id(pr), e) for pr, m, e in results if m is None]
     if failed: md += ['## Failed or missing runs', '', '| run | error |', '|---|---|'] + [f'| {r} | {e} |' for r, e in failed] + ['']
     if done:
         _plot_groups(done, folder / 'groups.png'); md += ['![group accuracies](groups.png)', '']
-        if len({m['params']['p'] for m in done}) > 1:
-            _plot_vs_p(done, folder / 'worst_group_vs_p.png'); md += ['![worst group vs p](worst_group_vs_p.png)', '']
+        if len({_setting(m) for m in done if m['data'] == 'synthetic'}) > 1:
+            _plot_vs_p([m for m in done if m['data'] == 'synthetic'], folder / 'worst_group_vs_p.png'); md += ['![worst group vs p](worst_group_vs_p.png)', '']
         _plot_cams(results, root, folder / 'cams.png'); md += ['![CAMs of each method on the same test images](cams.png)', '']
     md = '\n'.join(md)
     with atomic_file(folder / 'report.md') as tmp: tmp.write_text(md)
@@ -185,8 +192,12 @@ def lint_sweep(name:Param('sweep name: the report goes to <root>/<name>/report.m
                p:Param('comma-separated spurious strengths (synthetic)', str)='0.95',
                epochs:Param('epochs per run', int)=6,
                n_train:Param('synthetic: training images', int)=4000,
-               data:Param('synthetic or waterbirds', str)='synthetic',
-               path:Param('data folder', str)='data',
+               data:Param('data set', str, choices=DATASETS)='synthetic',
+               path:Param('the data (a folder, or the CSV file); synthetic: where to make it', str)='data',
+               masks:Param('waterbirds: folder of CUB segmentations', str)=None,
+               columns:Param('csv: renamed columns, e.g. image=path,label=species', str)=None,
+               n_test:Param('caltech256: adversarial (and random) test images per class (default 15)', int)=None,
+               img_size:Param('image side in pixels (default 64)', int)=None,
                jobs:Param('runs at once (one per GPU where there are GPUs)', int)=1,
                root:Param('folder for runs/ and the sweep folders', str)='experiments',
                retry_failed:Param('run again the runs that failed', store_true)=False):
@@ -194,8 +205,9 @@ def lint_sweep(name:Param('sweep name: the report goes to <root>/<name>/report.m
     try:
         bad = [m for m in methods.split(',') if m not in METHODS]
         if bad: raise ValueError(f'unknown method(s) {bad}: expected some of {METHODS}')
+        given = dict(masks=masks and str(Path(masks).resolve()), columns=columns, n_test=n_test, img_size=img_size)
         runs = sweep_runs(methods.split(','), _ints(seeds), _floats(p), data=data, path=str(Path(path).resolve()),
-                          epochs=epochs, n_train=n_train)
+                          epochs=epochs, n_train=n_train, **{k: v for k, v in given.items() if v is not None})  # defaults stay implicit: same run ids
         sweep(name, runs, Path(root).resolve(), jobs, retry_failed=retry_failed)
     except (ValueError, FileNotFoundError) as e: _fail('lint_sweep', e)
     print((Path(root) / name / 'report.md').read_text())

@@ -7,33 +7,15 @@ from __future__ import annotations
 import json, os, sys, time, tempfile
 from fastai.vision.all import *
 from .data import *
+from .datasets import *
 from .loss import *
 from .learner import *
 from .vis import *
 from fastcore.script import call_parse, Param  # after the star imports, which bring another `Param`
 
 # %% auto #0
-__all__ = ['DATASETS', 'data_path', 'scores', 'run_dls', 'write_json', 'fit_run', 'save_run', 'train', 'load_runs', 'runs_table',
+__all__ = ['scores', 'run_table', 'run_dls', 'write_json', 'fit_run', 'save_run', 'train', 'load_runs', 'runs_table',
            'write_report', 'lint_train', 'lint_cams', 'lint_predict', 'lint_report']
-
-# %% ../nbs/06_train.ipynb #fa4378c7
-DATASETS = ('synthetic', 'waterbirds')  # data sets `train` knows by name
-
-# %% ../nbs/06_train.ipynb #44c7a3f1
-def data_path(data:str='synthetic', # 'synthetic' (made on first use) or 'waterbirds' (a Waterbirds-format folder)
-              path=None,      # the data set's folder; for 'synthetic', the folder to make it in (default `data`)
-              p:float=0.95,   # 'synthetic': probability that a training image's place agrees with its class
-              n_train:int=4000, # 'synthetic': training images
-              img_size:int=64,  # 'synthetic': image side
-              seed:int=0,     # 'synthetic': the data set's seed
-             ) -> Path:
-    "The folder of data set `data`, making the synthetic one if needed"
-    if data == 'synthetic': return synthetic_data(ifnone(path, 'data'), p=p, n_train=n_train, size=img_size, seed=seed)
-    if data == 'waterbirds':
-        if path is None: raise ValueError("data 'waterbirds' needs --path: the folder holding metadata.csv")
-        if not Path(path).is_dir(): raise FileNotFoundError(f'{path}: no such folder (expected a Waterbirds-format data set)')
-        return Path(path)
-    raise ValueError(f'unknown data {data!r}: expected one of {DATASETS}')
 
 # %% ../nbs/06_train.ipynb #3149f38e
 def scores(learn:Learner, # a `lint` Learner
@@ -53,11 +35,17 @@ def _resize(data:str, img_size:int):
     "The resize of data set `data`: none for the synthetic data, which are made at `img_size`"
     return None if data == 'synthetic' else img_size
 
+def run_table(res:dict) -> pd.DataFrame: # a run's `metrics.json` contents
+    "The lint table a run was trained on"
+    if res['data'] == 'synthetic': return waterbirds_table(res['data_path'], check=False)
+    p = res['params']
+    return data_table(res['data'], res['data_path'], masks=p.get('masks'), columns=p.get('columns'), n_test=p.get('n_test', 15))[0]
+
 def run_dls(res:dict, # a run's `metrics.json` contents
             **kwargs, # passed to `lint_dls`
            ) -> DataLoaders:
     "The `DataLoaders` of the data a run was trained on, resized as in training"
-    return lint_dls(res['data_path'], size=_resize(res['data'], res['params']['img_size']), **kwargs)
+    return lint_dls(run_table(res), size=_resize(res['data'], res['params']['img_size']), **kwargs)
 
 def write_json(obj, fname):
     "Write `obj` as JSON to `fname` atomically (see `atomic_file`)"
@@ -65,8 +53,12 @@ def write_json(obj, fname):
 
 # %% ../nbs/06_train.ipynb #3ea37b77
 def fit_run(method:str='default', # 'default' (ERM), 'camloss' or 'groupdro'
-            data:str='synthetic', # 'synthetic' or 'waterbirds'
-            path=None,            # the data folder (see `data_path`)
+            data:str='synthetic', # one of `DATASETS`: 'synthetic', 'waterbirds', 'caltech256', 'csv' or 'folder'
+            path=None,            # the data (see `data_table`)
+            masks=None,           # 'waterbirds': the CUB segmentations folder
+            columns:str=None,     # 'csv': renamed columns, e.g. 'image=path,label=species'
+            n_test:int=15,        # 'caltech256': adversarial (and random) test images per class
+            balance:bool=None,    # sample classes equally often in training; default: for 'caltech256'
             epochs:int=6,         # epochs
             img_size:int=64,      # image side (real data are resized to it)
             bs:int=64,            # batch size
@@ -89,9 +81,9 @@ def fit_run(method:str='default', # 'default' (ERM), 'camloss' or 'groupdro'
     params = {k: (str(v) if isinstance(v, Path) else v) for k, v in locals().items()}
     if schedule not in ('constant', 'three_phase'): raise ValueError(f"schedule must be 'constant' or 'three_phase', got {schedule!r}")
     dev = default_device() if device == 'auto' else torch.device(device)
-    folder = data_path(data, path, p, n_train, img_size)
+    table, folder = data_table(data, path, masks=masks, columns=columns, n_test=n_test, p=p, n_train=n_train, img_size=img_size)
     set_seed(seed, reproducible=True)
-    dls = lint_dls(folder, bs=bs, size=_resize(data, img_size), device=dev)
+    dls = lint_dls(table, bs=bs, size=_resize(data, img_size), balance=ifnone(balance, data == 'caltech256'), device=dev)
     learn = lint_learner(dls, method, arch, pretrained=pretrained, prior=CentrePrior(which, kernel, sigma), eta=eta,
                          schedule=THREE_PHASE if schedule == 'three_phase' else weight)
     if dev.type == 'cuda': learn.to_fp16()
@@ -171,8 +163,12 @@ def _fail(cmd, e):
 # %% ../nbs/06_train.ipynb #1f7f9d5d
 @call_parse
 def lint_train(method:Param('default (ERM), camloss or groupdro', str, choices=METHODS)='default',
-               data:Param('synthetic or waterbirds', str, choices=DATASETS)='synthetic',
-               path:Param('data folder (waterbirds: holding metadata.csv; synthetic: where to make it)', str)=None,
+               data:Param('data set', str, choices=DATASETS)='synthetic',
+               path:Param('the data: a folder (waterbirds: with metadata.csv; caltech256: with the class folders; folder: of class folders), '
+                          'a CSV file (csv), or where to make the synthetic data', str)=None,
+               masks:Param('waterbirds: folder of CUB segmentations, for CAM-on-target', str)=None,
+               columns:Param('csv: renamed columns, e.g. image=path,label=species,group=habitat', str)=None,
+               n_test:Param('caltech256: adversarial (and as many random) test images per class', int)=15,
                epochs:Param('epochs', int)=6,
                img_size:Param('image side in pixels', int)=64,
                bs:Param('batch size', int)=64,
@@ -189,7 +185,7 @@ def lint_train(method:Param('default (ERM), camloss or groupdro', str, choices=M
                out:Param('folder for models/', str)='.',
                name:Param('run name (default <method>-<data>-seed<seed>)', str)=None):
     "Train a model with or without the CAM background loss; write models/<name>.pkl and models/<name>/metrics.json"
-    try: res = train(method, out, name, data=data, path=path, epochs=epochs, img_size=img_size, bs=bs, lr=lr, seed=seed,
+    try: res = train(method, out, name, data=data, path=path, masks=masks, columns=columns, n_test=n_test, epochs=epochs, img_size=img_size, bs=bs, lr=lr, seed=seed,
                      arch=arch, weight=weight, schedule=schedule, which=which, sigma=sigma, eta=eta, p=p, device=device)
     except (ValueError, FileNotFoundError, FileExistsError) as e: _fail('lint_train', e)
     print(json.dumps(res['test'], indent=1))
