@@ -192,8 +192,10 @@ def caltech_table(root,             # holds the `*killer-whale*` and `*leopards*
         try:
             with atomic_file(f, suffix='.csv') as tmp: df.assign(file=[os.path.relpath(o, root) for o in df.file]).to_csv(tmp, index=False)
         except OSError as e: warnings.warn(f'could not save the split to {f} ({e}); it is made again on each run')
-    return lint_table(df.file, df.label, df.split, df.label + '/' + df.background, classes=list(CALTECH_FOLDERS),
-                      groups=group_names(list(CALTECH_FOLDERS), PLACES), source=f'{root} (Caltech-256 split {f.name})')
+    try: return lint_table(df.file, df.label, df.split, df.label + '/' + df.background, classes=list(CALTECH_FOLDERS),
+                           groups=group_names(list(CALTECH_FOLDERS), PLACES), source=f'{root} (Caltech-256 split {f.name})')
+    except ValueError as e: raise ValueError(f'{e}. The groups come from water_score >= water_threshold: try another '
+                                             f'water_threshold or n_test (see caltech_split)') from None
 
 # %% ../nbs/00b_datasets.ipynb #a05a5d1f
 _SPLIT_NAMES = {'train': 'train', 'valid': 'valid', 'val': 'valid', 'validation': 'valid', 'test': 'test', '0': 'train', '1': 'valid', '2': 'test'}
