@@ -39,7 +39,7 @@ check-readme: $(BIN)/nbdev_test
 	@if command -v quarto >/dev/null; then $(BIN)/nbdev_readme && git diff --exit-code README.md; \
 	 else $(BIN)/python tools/readme.py check; fi
 
-## make bench: timings (CAM-loss step vs ERM step), written to bench/results.json
+## make bench: timings (training steps per CAM method, CAM extraction against pytorch-grad-cam and torchcam, batched against per-image loops), written to bench/results.json
 bench: $(BIN)/nbdev_test
 	$(BIN)/python bench/bench.py
 

@@ -1,55 +1,112 @@
 """Benchmarks for lint (run with `make bench`): timings belong here, not in the tests.
 
-Measures the cost of a training step with the exact-CAM background loss against a plain ERM step (no CAM at all):
-the same small CNN, batch 64, 64 px, CPU, through fastai's own training loop. Methods are interleaved,
-in a rotating order, over repeats and the median is reported, because this machine is noisy. Results go to bench/results.json,
-one record per measurement: name, median seconds per step, ratio to its baseline, repeats.
+Three measurements, each the median of interleaved repeats (the order rotates, so no variant always runs first),
+because this machine is noisy. Ratios are to a baseline measured in the same run.
+
+(a) Training step, through fastai's own loop, batch 64, 64 px, for the small CNN and resnet18 from scratch (both with
+    the CAM-exact head, so the same model runs every variant): plain ERM (no CAM at all, the baseline) against the
+    background loss on the exact CAM, on Grad-CAM and on HiResCAM.
+(b) CAM extraction for display, resnet18 with fastai's default head (no exact CAM), 128 px, batch 64, eval mode, one map
+    per image for its predicted class: lint's batched Grad-CAM (the baseline, upsampled to the input) against
+    pytorch-grad-cam's GradCAM (resized, normalised numpy maps) and torchcam's GradCAM (normalised low-res maps).
+(c) HiResCAM of every class, small CNN, batch 64, 64 px: lint's batched maps (the baseline) against the origin's way,
+    one backward per image per class over the batch, for 2 and 10 classes.
+
+Results go to bench/results.json, one record per measurement: name, median seconds, ratio to its baseline, repeats.
 """
-import json, os, statistics, sys, tempfile, time
+import json, os, statistics, time
 from pathlib import Path
 from fastai.vision.all import *
-from lint_nb.learner import lint_learner
-from lint_nb.metrics import *
+from fastcore.test import test_close
+from lint_nb.cam import small_cnn, lint_model, cam, CAMCallback
 from lint_nb.loss import ClassLoss, CAMLossCallback
-from lint_nb.cam import small_cnn, CAMCallback
+from lint_nb.data import atomic_file
 
-def _dls(n_batches=16, bs=64, size=64):
+REPEATS = int(os.environ.get('BENCH_REPEATS', 7))
+
+def _dls(n_batches, bs=64, size=64):
     "In-memory random images with a label and a group: one input, two targets"
     items = [(TensorImage(torch.rand(3, size, size)), TensorCategory(i % 2), TensorCategory(i % 4)) for i in range(n_batches * bs)]
-    ds = Datasets(items, [[ItemGetter(0)], [ItemGetter(1)], [ItemGetter(2)]], n_inp=1)
-    return DataLoaders.from_dsets(ds, Datasets(items[:bs], [[ItemGetter(0)], [ItemGetter(1)], [ItemGetter(2)]], n_inp=1), bs=bs, num_workers=0)
+    tls = [[ItemGetter(0)], [ItemGetter(1)], [ItemGetter(2)]]
+    return DataLoaders.from_dsets(Datasets(items, tls, n_inp=1), Datasets(items[:bs], tls, n_inp=1), bs=bs, num_workers=0)
 
-CBS = {'erm': lambda: [],                         # plain ERM: no CAM at all (the baseline)
-       'erm_with_cam': lambda: [CAMCallback()],    # ERM that also computes the CAM (what lint's `default` method runs, for the CAM metrics)
-       'exact_cam_loss': lambda: [CAMLossCallback(1.)]}
+class _TrainOnly(Callback):
+    "Skip validation: the benchmark times training steps only"
+    def before_validate(self): raise CancelValidException()
 
-def _learner(dls, method): return Learner(dls, small_cnn(), loss_func=ClassLoss(), cbs=CBS[method]())
+def timed(fns:dict, repeats:int=REPEATS) -> dict:
+    "Median seconds of each zero-argument function, over interleaved repeats in a rotating order, after one warm-up each"
+    for f in fns.values(): f()
+    times, order = {k: [] for k in fns}, list(fns)
+    for i in range(repeats):
+        for k in order[i % len(order):] + order[:i % len(order)]:
+            t = time.perf_counter(); fns[k](); times[k].append(time.perf_counter() - t)
+    return {k: statistics.median(v) for k, v in times.items()}
 
-def step_time(learn, n_batches):
-    "Seconds per training step over one epoch of `learn.fit` (validation on one batch)"
-    with learn.no_bar(), learn.no_logging():
-        t = time.perf_counter(); learn.fit(1, 1e-3); return (time.perf_counter() - t) / n_batches
+def _records(meds, baseline, per=1, **extra):
+    "One record per measurement, with its ratio to `baseline`; `per` divides the times (steps per call)"
+    return [dict(name=k, median_s=v / per, ratio=v / meds[baseline], baseline=baseline, repeats=REPEATS, **extra) for k, v in meds.items()]
 
-def main(repeats=int(os.environ.get('BENCH_REPEATS', 9)), n_batches=24):
+def train_steps(arch, n_batches):
+    "(a) seconds per training step: ERM against the background loss on each CAM method"
+    dls = _dls(n_batches)
+    cbs = {'erm': [], 'exact_cam_loss': [CAMLossCallback(1., method='cam')],
+           'gradcam_loss': [CAMLossCallback(1., method='gradcam')], 'hirescam_loss': [CAMLossCallback(1., method='hirescam')]}
+    learners = {k: Learner(dls, lint_model(arch), loss_func=ClassLoss(), cbs=v + [_TrainOnly()]) for k, v in cbs.items()}
+    def fit(learn):
+        with learn.no_bar(), learn.no_logging(): learn.fit(1, 1e-3)
+    meds = timed({f'train_step_{arch}_{k}': (lambda l=l: fit(l)) for k, l in learners.items()})
+    return _records(meds, f'train_step_{arch}_erm', per=n_batches)
+
+def extraction(bs=64, size=128):
+    "(b) one Grad-CAM per image for display: lint against pytorch-grad-cam and torchcam, on the same model and batch"
+    from pytorch_grad_cam import GradCAM as PGCGradCAM
+    from torchcam.methods import GradCAM as TCGradCAM
+    model, x = lint_model('resnet18', head='fastai').eval(), torch.randn(bs, 3, size, size)
+    def pgc_maps():  # hooks on only while it runs, as for the others
+        with PGCGradCAM(model, target_layers=[model[0]]) as c: return c(x, targets=None)
+    def torchcam_maps():
+        with TCGradCAM(model, target_layer=model[0], input_shape=(3, size, size)) as ext:
+            out = model(x); return ext(out.argmax(1).tolist(), out)
+    fns = {'extract_gradcam_lint': lambda: cam(model, x, 'gradcam', target='pred', size=True, create_graph=False),
+           'extract_gradcam_pytorch_grad_cam': pgc_maps,
+           'extract_gradcam_torchcam': torchcam_maps}
+    recs = _records(timed(fns), 'extract_gradcam_lint')
+    for r in recs: r['images_per_s'] = bs / r['median_s']
+    return recs
+
+def loop_hirescam(model, x):
+    "The origin's way: one forward, then one backward per image per class"
+    with torch.enable_grad(), hook_output(model[0], detach=False) as h:
+        logits, acts = model(x), h.stored
+        maps = torch.zeros(len(x), logits.shape[1], *acts.shape[2:])
+        for i in range(len(x)):
+            for c in range(logits.shape[1]):
+                g, = torch.autograd.grad(logits[i, c], acts, retain_graph=True)
+                maps[i, c] = (g[i] * acts[i]).sum(0).detach()
+    return maps
+
+def per_image_loop(n_classes, bs=64):
+    "(c) HiResCAM of every class: batched against the per-image, per-class loop"
+    model, x = small_cnn(n_classes).eval(), torch.randn(bs, 3, 64, 64)
+    test_close(cam(model, x, 'hirescam', create_graph=False)[1], loop_hirescam(model, x), eps=1e-5)  # the same maps
+    meds = timed({f'hirescam_{n_classes}cls_lint_batched': lambda: cam(model, x, 'hirescam', create_graph=False),
+                  f'hirescam_{n_classes}cls_per_image_loop': lambda: loop_hirescam(model, x)})
+    return _records(meds, f'hirescam_{n_classes}cls_lint_batched')
+
+def main():
     torch.set_num_threads(int(os.environ.get('BENCH_THREADS', torch.get_num_threads())))
     set_seed(0)
-    dls = _dls(n_batches)
-    learners = {m: _learner(dls, m) for m in CBS}
-    for l in learners.values(): step_time(l, n_batches)  # warm-up
-    times = {m: [] for m in learners}
-    order = list(learners)
-    for i in range(repeats):  # rotate the order, so no method always runs first
-        for m in order[i % len(order):] + order[:i % len(order)]: times[m].append(step_time(learners[m], n_batches))
-    med = {m: statistics.median(t) for m, t in times.items()}
-    recs = [dict(name=f'train_step_{m}', median_s=med[m], ratio=med[m] / med['erm'], baseline='train_step_erm', repeats=repeats)
-            for m in CBS]
+    t0, recs = time.time(), []
+    recs += train_steps('small_cnn', 12); recs += train_steps('resnet18', 4)
+    recs += extraction()
+    for n in (2, 10): recs += per_image_loop(n)
     out = Path(__file__).parent / 'results.json'
-    fd, tmp = tempfile.mkstemp(dir=out.parent); os.close(fd)
-    Path(tmp).write_text(json.dumps(dict(machine=f'{os.cpu_count()} CPU cores, torch {torch.__version__}, {torch.get_num_threads()} threads',
-                                         batch=64, image=64, model='small_cnn', records=recs), indent=1))
-    os.replace(tmp, out)
-    print(f"{'measurement':28} {'median s/step':>14} {'ratio':>7}")
-    for r in recs: print(f"{r['name']:28} {r['median_s']:14.4f} {r['ratio']:7.3f}")
-    print(f'({repeats} interleaved repeats of {n_batches} steps each; written to {out})')
+    meta = dict(machine=f'{os.cpu_count()} CPU cores, torch {torch.__version__}, {torch.get_num_threads()} threads',
+                device='cpu', repeats=REPEATS, seconds=round(time.time() - t0), records=recs)
+    with atomic_file(out) as tmp: tmp.write_text(json.dumps(meta, indent=1))
+    print(f"{'measurement':45} {'median s':>10} {'ratio':>7}  baseline")
+    for r in recs: print(f"{r['name']:45} {r['median_s']:10.4f} {r['ratio']:7.2f}  {r['baseline']}")
+    print(f"({REPEATS} interleaved repeats, {meta['seconds']} s in all; written to {out})")
 
 if __name__ == '__main__': main()

@@ -43,13 +43,15 @@ def lint_learner(dls:DataLoaders,         # `lint` DataLoaders (from `lint_dls`)
                  prior:CentrePrior=None,  # the prior of the loss and of the `cam_loss` metric; default `CentrePrior()`
                  pretrained:bool=False,   # pretrained weights for `arch` (needs the network)
                  eta:float=0.01,          # for 'groupdro': the step size of the group weights
+                 head:str='cam',          # 'cam' (CAM-exact) or 'fastai' (`vision_learner`'s default head)
+                 cam_method:str='auto',   # the CAM of the loss and the metrics: 'auto', 'cam', 'gradcam' or 'hirescam'
                  **kwargs,                # passed to `Learner`
                 ) -> Learner:
-    "A `Learner` for `method`: the CAM-exact model, `ClassLoss`, the `lint` metrics and the method's callbacks"
+    "A `Learner` for `method`: the model, `ClassLoss`, the `lint` metrics and the method's callbacks"
     if method not in METHODS: raise ValueError(f'method must be one of {METHODS}, got {method!r}')
     prior = prior or CentrePrior()
-    model = lint_model(arch, n_out=len(dls.train_ds.tls[1].vocab), pretrained=pretrained)
-    cbs = [CAMLossCallback(schedule, prior)] if method == 'camloss' else [CAMCallback()]
+    model = lint_model(arch, n_out=len(dls.train_ds.tls[1].vocab), pretrained=pretrained, head=head)
+    cbs = [CAMLossCallback(schedule, prior, method=cam_method)] if method == 'camloss' else [CAMCallback(cam_method)]
     if method == 'groupdro': cbs.append(GroupDROCallback(len(dls.train_ds.tls[2].vocab), eta))
     return Learner(dls, model, loss_func=ClassLoss(), metrics=lint_metrics(dls, prior), cbs=cbs, **kwargs)
 

@@ -131,9 +131,12 @@ class CAMLossCallback(CAMCallback):
     def __init__(self,
                  schedule:float|LossSchedule=1., # a constant CAM weight, or a `LossSchedule` preset such as `THREE_PHASE`
                  prior:CentrePrior=None,        # the prior that scores a CAM; default `CentrePrior(**kwargs)`
+                 method:str='auto',             # the CAM: 'auto' (exact when the head allows it, else Grad-CAM), 'cam', 'gradcam' or 'hirescam'
+                 layer=None,                    # gradient methods: the CAM layer (see `cam_layer`)
                  **kwargs,                      # passed to `CentrePrior`: `which`, `kernel`, `sigma`, `normalise`
                 ):
-        super().__init__()
+        super().__init__(method, layer)
+        self.train_cams = True  # gradient methods compute their maps in training too, differentiably
         if not isinstance(schedule, LossSchedule): schedule = constant_weight(schedule)
         self.schedule, self.prior, self.last_loss = schedule, prior or CentrePrior(**kwargs), None
 
