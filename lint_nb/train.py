@@ -68,6 +68,7 @@ def fit_run(method:str='default', # 'default' (ERM), 'camloss' or 'groupdro'
             pretrained:bool=False, # pretrained weights (needs the network)
             head:str='cam',       # 'cam' (CAM-exact) or 'fastai' (`vision_learner`'s default head)
             cam_method:str='auto', # the CAM of the loss and the metrics: 'auto' (exact when the head allows it, else Grad-CAM), 'cam', 'gradcam', 'hirescam'
+            cam_layer:str=None,   # gradient methods: the CAM layer's name in `model.named_modules()`; default: the body's output
             weight:float=1.,      # 'camloss': the constant CAM loss weight
             schedule:str='constant', # 'camloss': 'constant' (weight `weight`) or 'three_phase' (the origin paper's)
             which:str='true',     # whose CAM the prior scores: 'true', 'pred' or 'all'
@@ -86,7 +87,7 @@ def fit_run(method:str='default', # 'default' (ERM), 'camloss' or 'groupdro'
     table, folder = data_table(data, path, masks=masks, columns=columns, n_test=n_test, p=p, n_train=n_train, img_size=img_size)
     set_seed(seed, reproducible=True)
     dls = lint_dls(table, bs=bs, size=_resize(data, img_size), balance=ifnone(balance, data == 'caltech256'), device=dev)
-    learn = lint_learner(dls, method, arch, pretrained=pretrained, prior=CentrePrior(which, kernel, sigma), eta=eta, head=head, cam_method=cam_method,
+    learn = lint_learner(dls, method, arch, pretrained=pretrained, prior=CentrePrior(which, kernel, sigma), eta=eta, head=head, cam_method=cam_method, cam_layer=cam_layer,
                          schedule=THREE_PHASE if schedule == 'three_phase' else weight)
     if dev.type == 'cuda': learn.to_fp16()
     t0 = time.time()
@@ -179,6 +180,7 @@ def lint_train(method:Param('default (ERM), camloss or groupdro', str, choices=M
                arch:Param('small_cnn, or a torchvision/timm model name', str)='small_cnn',
                head:Param("cam (CAM-exact) or fastai (vision_learner's default head)", str, choices=['cam', 'fastai'])='cam',
                cam_method:Param('the CAM: auto (exact when the head allows it, else Grad-CAM)', str, choices=['auto', 'cam', 'gradcam', 'hirescam'])='auto',
+               cam_layer:Param("gradient CAMs: the layer's name, e.g. 0.6 for resnet18's layer3 (default: the body's output)", str)=None,
                weight:Param('camloss: constant CAM loss weight', float)=1.,
                schedule:Param('camloss: loss weight schedule', str, choices=['constant', 'three_phase'])='constant',
                which:Param('whose CAM the prior scores', str, choices=['true', 'pred', 'all'])='true',
@@ -190,7 +192,7 @@ def lint_train(method:Param('default (ERM), camloss or groupdro', str, choices=M
                name:Param('run name (default <method>-<data>-seed<seed>)', str)=None):
     "Train a model with or without the CAM background loss; write models/<name>.pkl and models/<name>/metrics.json"
     try: res = train(method, out, name, data=data, path=path, masks=masks, columns=columns, n_test=n_test, epochs=epochs, img_size=img_size, bs=bs, lr=lr, seed=seed,
-                     arch=arch, head=head, cam_method=cam_method, weight=weight, schedule=schedule, which=which, sigma=sigma, eta=eta, p=p, device=device)
+                     arch=arch, head=head, cam_method=cam_method, cam_layer=cam_layer, weight=weight, schedule=schedule, which=which, sigma=sigma, eta=eta, p=p, device=device)
     except (ValueError, FileNotFoundError, FileExistsError) as e: _fail('lint_train', e)
     print(json.dumps(res['test'], indent=1))
 
