@@ -8,8 +8,8 @@ from fastai.vision.all import *
 import torchvision
 
 # %% auto #0
-__all__ = ['CAM_METHODS', 'cam_head', 'small_cnn', 'lint_model', 'cam_linear', 'cam_from_features', 'cam_layer', 'cam_method',
-           'grad_cams', 'cam', 'CAMCallback']
+__all__ = ['CAM_METHODS', 'cam_head', 'small_cnn', 'lint_model', 'cam_linear', 'cam_from_features', 'cam_layer', 'pick_class',
+           'cam_method', 'grad_cams', 'cam', 'CAMCallback']
 
 # %% ../nbs/01_cam.ipynb #8a08a619
 def cam_head(nf:int,    # features out of the body
@@ -88,10 +88,22 @@ def cam_layer(model:nn.Module, # the model
     return convs[-1]
 
 # %% ../nbs/01_cam.ipynb #a971e25a
+def _source_layer(model, method, layer):
+    "The layer a CAM of `method` reads: the body for the exact CAM, else `cam_layer`"
+    return model[0] if method == 'cam' else cam_layer(model, layer)
+
+def pick_class(maps:Tensor, # B×C×h×w
+               idx:Tensor,  # B class indices
+              ) -> Tensor:  # B×1×h×w
+    "The map of class `idx[b]` for each image `b`"
+    idx = idx.as_subclass(Tensor).long().view(-1, 1, 1, 1)
+    return maps.as_subclass(Tensor).gather(1, idx.expand(-1, 1, *maps.shape[2:]))
+
 def cam_method(model:nn.Module, # the model
                method:str='auto', # 'auto', or one of `CAM_METHODS`
               ) -> str:           # one of `CAM_METHODS`
     "Resolve 'auto': the exact CAM when `model` is `nn.Sequential(body, head)` with a CAM-exact head, else Grad-CAM"
+    if method not in ('auto',) + CAM_METHODS: raise ValueError(f'method must be auto or one of {CAM_METHODS}, got {method!r}')
     if method != 'auto': return method
     try: cam_linear(model[1]); return 'cam'
     except (ValueError, TypeError, IndexError): return 'gradcam'
@@ -126,8 +138,7 @@ def cam(model:nn.Module,    # `nn.Sequential(body, head)` (or any CNN, for gradi
        ) -> tuple:          # (logits B×C, maps B×C×h×w or B×1×h×w)
     "Logits and CAMs of `model` on `x`: batched, differentiable, from one forward pass"
     method = cam_method(model, method)
-    if method not in CAM_METHODS: raise ValueError(f'method must be auto or one of {CAM_METHODS}, got {method!r}')
-    lyr = model[0] if method == 'cam' else cam_layer(model, layer)
+    lyr = _source_layer(model, method, layer)
     with torch.enable_grad():
         if method != 'cam' and not create_graph and isinstance(model, nn.Sequential) and lyr is model[0]:
             with torch.no_grad(): acts = model[0](x)  # display: no graph through the body, only through the head
@@ -140,7 +151,7 @@ def cam(model:nn.Module,    # `nn.Sequential(body, head)` (or any CNN, for gradi
             target = logits.argmax(1)
         if method == 'cam':
             maps = cam_from_features(acts, cam_linear(model[1]))
-            if target is not None: maps = maps.gather(1, target.as_subclass(Tensor).long().view(-1, 1, 1, 1).expand(-1, 1, *maps.shape[2:]))
+            if target is not None: maps = pick_class(maps, target)
         else: maps = grad_cams(acts, logits, method, target, create_graph)
     if size is not None: maps = F.interpolate(maps, size=tuple(x.shape[-2:]) if size is True else size, mode='bilinear', align_corners=False)
     return (logits, maps) if create_graph else (logits.detach(), maps.detach())
@@ -157,7 +168,7 @@ class CAMCallback(Callback):
     def _hook_on(self):
         self.kind = cam_method(self.model, self.method)
         if self.kind == 'cam': self.linear = cam_linear(self.model[1])
-        if self.hook is None: self.hook = hook_output(self.model[0] if self.kind == 'cam' else cam_layer(self.model, self.layer), detach=False)
+        if self.hook is None: self.hook = hook_output(_source_layer(self.model, self.kind, self.layer), detach=False)
     def _hook_off(self):
         if self.hook is not None: self.hook.remove()
         self.hook, self.learn.cams = None, None
@@ -166,9 +177,6 @@ class CAMCallback(Callback):
     def after_pred(self):
         if self.kind == 'cam': self.learn.cams = cam_from_features(self.hook.stored, self.linear)
         elif self.training: self.learn.cams = grad_cams(self.hook.stored, self.pred, self.kind) if self.train_cams else None
-        else:
-            with torch.enable_grad():  # validation runs under no_grad: forward again, with gradients
-                logits = self.model(*self.xb)
-                self.learn.cams = grad_cams(self.hook.stored, logits, self.kind, create_graph=False).detach()
+        else: self.learn.cams = cam(self.model, self.x, self.kind, layer=self.layer, create_graph=False)[1]  # validation runs under no_grad: forward again, with gradients
     def after_train(self): self._hook_off()
     def after_validate(self): self._hook_off()

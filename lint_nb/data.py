@@ -15,7 +15,8 @@ from fastai.vision.all import *
 __all__ = ['CLASSES', 'PLACES', 'WATERBIRDS_CLASSES', 'SPLITS', 'MASK_CMAP', 'group_names', 'background', 'object_mask',
            'class_marks', 'synthetic_image', 'synthetic_metadata', 'atomic_dir', 'make_synthetic', 'atomic_file',
            'synthetic_data', 'rgb_image', 'LintImage', 'BinaryMask', 'image_problem', 'drop_unreadable', 'check_table',
-           'lint_table', 'read_metadata', 'waterbirds_table', 'NameOf', 'lint_block', 'class_weights', 'lint_dls']
+           'lint_table', 'require_columns', 'read_metadata', 'waterbirds_table', 'NameOf', 'lint_block',
+           'class_weights', 'lint_dls']
 
 # %% ../nbs/00_data.ipynb #c3922bf7
 CLASSES = ('spots', 'patch')  # class names of the synthetic data (y = 0, 1)
@@ -293,14 +294,22 @@ def lint_table(file,          # image paths
     return check_table(df, source)
 
 # %% ../nbs/00_data.ipynb #9ff966bc
+def require_columns(df:pd.DataFrame, # a table read from `source`
+                    cols,            # the columns it must have
+                    source,          # the file, for the error
+                    hint:str='',     # what to do about it, appended to the error
+                   ) -> pd.DataFrame: # `df`
+    "`df`, or an error naming `source` and the columns it lacks"
+    missing = [c for c in cols if c not in df]
+    if missing: raise ValueError(f'{source} lacks column(s) {missing}' + (f'; {hint}' if hint else ''))
+    return df
+
 def read_metadata(path) -> pd.DataFrame: # the table as written
     "Read and check `path/metadata.csv` (Waterbirds columns `img_filename, y, split, place`)"
     f = Path(path) / 'metadata.csv'
     if not Path(path).is_dir(): raise FileNotFoundError(f'{path}: no such folder (expected a Waterbirds-format folder with metadata.csv)')
     if not f.exists(): raise FileNotFoundError(f'{f} not found: expected a Waterbirds-format metadata.csv')
-    df = pd.read_csv(f)
-    missing = [c for c in ('img_filename', 'y', 'split', 'place') if c not in df]
-    if missing: raise ValueError(f'{f} lacks column(s) {missing}; expected img_filename, y, split, place')
+    df = require_columns(pd.read_csv(f), ('img_filename', 'y', 'split', 'place'), f, 'expected img_filename, y, split, place')
     for col, ok in (('split', {0, 1, 2}), ('y', {0, 1}), ('place', {0, 1})):
         bad = set(df[col].unique().tolist()) - ok
         if bad: raise ValueError(f'{f}: column {col!r} has value(s) {sorted(bad, key=str)}; expected {sorted(ok)}')

@@ -183,9 +183,7 @@ def caltech_table(root,             # holds the `*killer-whale*` and `*leopards*
     root = Path(root)
     f = Path(ifnone(split_file, root / f'lint_split_test{n_test}_valid{valid_pct:g}_water{water_threshold:g}_seed{seed}.csv'))
     if f.exists():
-        df = pd.read_csv(f)
-        missing = [c for c in ('file', 'label', 'background', 'split') if c not in df]
-        if missing: raise ValueError(f'{f} lacks column(s) {missing}; delete it to make the split again')
+        df = require_columns(pd.read_csv(f), ('file', 'label', 'background', 'split'), f, 'delete it to make the split again')
         df['file'] = _existing([str(root / o) for o in df.file], 'image', f)
     else:
         df = caltech_split(root, n_test, valid_pct, water_threshold, seed)
@@ -236,8 +234,7 @@ def csv_table(csv,                 # the CSV file
     csv, cols = Path(csv), _columns(columns)
     if not csv.is_file(): raise FileNotFoundError(f'{csv}: no such file (expected a CSV with columns {cols["image"]}, {cols["label"]}, ...)')
     df, root = pd.read_csv(csv, dtype=str, keep_default_na=False), Path(ifnone(root, csv.parent))
-    missing = [cols[k] for k in ('image', 'label') if cols[k] not in df]
-    if missing: raise ValueError(f'{csv} lacks column(s) {missing}; it has {df.columns.tolist()} (rename with --columns image=...,label=...)')
+    require_columns(df, (cols['image'], cols['label']), csv, f'it has {df.columns.tolist()} (rename with --columns image=...,label=...)')
     df['file'] = _existing([str(root / o) for o in df[cols['image']]], 'image', csv)
     if cols['mask'] in df: df['mask_file'] = _existing([str(root / o) for o in df[cols['mask']]], 'mask', csv)
     groups = df[cols['group']] if cols['group'] in df else df[cols['label']]

@@ -44,8 +44,7 @@ def select_cam(cams:Tensor,          # B×C×h×w
     if which == 'true': idx = target
     elif which == 'pred': idx = logits.argmax(1)
     else: raise ValueError(f"which must be 'true', 'pred' or 'all', got {which!r}")
-    idx = idx.as_subclass(Tensor).long().view(-1, 1, 1, 1)
-    return cams.as_subclass(Tensor).gather(1, idx.expand(-1, 1, *cams.shape[2:]))
+    return pick_class(cams, idx)
 
 # %% ../nbs/02_loss.ipynb #a80bbdd8
 def normalise_cam(cams:Tensor,    # B×C×h×w

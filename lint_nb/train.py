@@ -38,8 +38,7 @@ def _resize(data:str, img_size:int):
 def run_table(res:dict) -> pd.DataFrame: # a run's `metrics.json` contents
     "The lint table a run was trained on"
     if res['data'] == 'synthetic': return waterbirds_table(res['data_path'], check=False)
-    p = res['params']
-    return data_table(res['data'], res['data_path'], masks=p.get('masks'), columns=p.get('columns'), n_test=p.get('n_test', 15))[0]
+    return data_table(res['data'], res['data_path'], **{k: res['params'][k] for k in ('masks', 'columns', 'n_test') if k in res['params']})[0]
 
 def run_dls(res:dict, # a run's `metrics.json` contents
             **kwargs, # passed to `lint_dls`
