@@ -5,11 +5,11 @@
 # %% ../nbs/01_cam.ipynb #aa5f86a1
 from __future__ import annotations
 from fastai.vision.all import *
-import torchvision
+import functools, torchvision
 
 # %% auto #0
-__all__ = ['CAM_METHODS', 'cam_head', 'small_cnn', 'lint_model', 'cam_linear', 'cam_from_features', 'cam_layer', 'pick_class',
-           'cam_method', 'grad_cams', 'cam', 'CAMCallback']
+__all__ = ['CAM_METHODS', 'cam_head', 'small_cnn', 'lint_model', 'cam_linear', 'cam_from_features', 'upsample', 'cam_layer',
+           'pick_class', 'cam_method', 'grad_cams', 'cam', 'CAMCallback']
 
 # %% ../nbs/01_cam.ipynb #8a08a619
 def cam_head(nf:int,    # features out of the body
@@ -36,7 +36,7 @@ def _arch_body(arch:str, pretrained:bool, n_in:int):
     try: import timm
     except ImportError: timm = None
     if timm is not None and timm.is_model(arch):
-        return timm.create_model(arch, pretrained=pretrained, num_classes=0, global_pool='', in_chans=n_in)
+        return TimmBody(timm.create_model(arch, pretrained=pretrained, num_classes=0, in_chans=n_in), pretrained, None, n_in)  # as `vision_learner` makes it
     raise ValueError(f"unknown arch {arch!r}: expected 'small_cnn', a torchvision model name such as 'resnet18', or a timm model name")
 
 # %% ../nbs/01_cam.ipynb #6c2c3ef4
@@ -49,7 +49,7 @@ def lint_model(arch:str='small_cnn',  # 'small_cnn', or a torchvision/timm model
     "The small CNN or `arch`'s body from `create_body`, with a CAM-exact head or fastai's default one"
     if head not in ('cam', 'fastai'): raise ValueError(f"head must be 'cam' or 'fastai', got {head!r}")
     body = small_cnn(n_out, n_in=n_in)[0] if arch == 'small_cnn' else _arch_body(arch, pretrained, n_in)
-    nf = num_features_model(body)
+    nf = body.model.num_features if isinstance(body, TimmBody) else num_features_model(body)
     if head == 'cam': return nn.Sequential(body, cam_head(nf, n_out))
     h = create_head(nf, n_out); apply_init(h, nn.init.kaiming_normal_)  # as `vision_learner` makes it
     return nn.Sequential(body, h)
@@ -68,8 +68,26 @@ def cam_linear(head:nn.Module) -> nn.Linear:
 def cam_from_features(feats:Tensor,      # body features, B×K×h×w
                       linear:nn.Linear,  # the head's linear layer, C×K
                      ) -> Tensor:        # CAMs of every class, B×C×h×w (float32)
-    "Exact CAMs: one einsum of the body features with the head's weights (no bias), as a plain tensor"
-    return torch.einsum('bkhw,ck->bchw', feats.as_subclass(Tensor).float(), linear.weight.float())
+    "Exact CAMs: the head's weights (no bias) times the body features at every cell, as one batched matmul"
+    f = feats.as_subclass(Tensor).float()
+    b, _, h, w = f.shape
+    return torch.bmm(linear.weight.float().expand(b, -1, -1), f.flatten(2)).view(b, -1, h, w)
+
+# %% ../nbs/01_cam.ipynb #a5d9cea1
+@functools.lru_cache(maxsize=32)
+def _resize_matrix(n:int, size:int, device, dtype) -> Tensor:
+    "The `size`×`n` matrix of 1-D linear interpolation (align_corners=False), from `F.interpolate` on the identity"
+    eye = torch.eye(n, device=device, dtype=dtype)[:, None]
+    return F.interpolate(eye, size=size, mode='linear', align_corners=False)[:, 0].T.contiguous()
+
+def upsample(maps:Tensor, # B×C×h×w
+             size:tuple,  # (H, W)
+            ) -> Tensor:  # B×C×H×W
+    "Bilinear resizing (align_corners=False) of `maps` to `size`, as `M_h @ maps @ M_wᵀ`"
+    (h, w), (H, W) = maps.shape[-2:], size
+    if (h, w) == (H, W): return maps
+    mh, mw = (_resize_matrix(n, N, maps.device, maps.dtype) for n, N in ((h, H), (w, W)))
+    return mh @ maps @ mw.T
 
 # %% ../nbs/01_cam.ipynb #9a57e346
 CAM_METHODS = ('cam', 'gradcam', 'hirescam')  # the exact CAM, Grad-CAM and HiResCAM
@@ -153,7 +171,7 @@ def cam(model:nn.Module,    # `nn.Sequential(body, head)` (or any CNN, for gradi
             maps = cam_from_features(acts, cam_linear(model[1]))
             if target is not None: maps = pick_class(maps, target)
         else: maps = grad_cams(acts, logits, method, target, create_graph)
-    if size is not None: maps = F.interpolate(maps, size=tuple(x.shape[-2:]) if size is True else size, mode='bilinear', align_corners=False)
+    if size is not None: maps = upsample(maps, tuple(x.shape[-2:]) if size is True else size)
     return (logits, maps) if create_graph else (logits.detach(), maps.detach())
 
 # %% ../nbs/01_cam.ipynb #04bc449f
@@ -166,9 +184,10 @@ class CAMCallback(Callback):
         if method not in ('auto',) + CAM_METHODS: raise ValueError(f'method must be auto or one of {CAM_METHODS}, got {method!r}')
         store_attr(); self.hook, self.train_cams = None, False
     def _hook_on(self):
-        self.kind = cam_method(self.model, self.method)
-        if self.kind == 'cam': self.linear = cam_linear(self.model[1])
-        if self.hook is None: self.hook = hook_output(_source_layer(self.model, self.kind, self.layer), detach=False)
+        m = get_model(self.model)  # the model itself, also when DDP wraps it
+        self.kind = cam_method(m, self.method)
+        if self.kind == 'cam': self.linear = cam_linear(m[1])
+        if self.hook is None: self.hook = hook_output(_source_layer(m, self.kind, self.layer), detach=False)
     def _hook_off(self):
         if self.hook is not None: self.hook.remove()
         self.hook, self.learn.cams = None, None
@@ -177,6 +196,6 @@ class CAMCallback(Callback):
     def after_pred(self):
         if self.kind == 'cam': self.learn.cams = cam_from_features(self.hook.stored, self.linear)
         elif self.training: self.learn.cams = grad_cams(self.hook.stored, self.pred, self.kind) if self.train_cams else None
-        else: self.learn.cams = cam(self.model, self.x, self.kind, layer=self.layer, create_graph=False)[1]  # validation runs under no_grad: forward again, with gradients
+        else: self.learn.cams = cam(get_model(self.model), self.x, self.kind, layer=self.layer, create_graph=False)[1]  # validation runs under no_grad: forward again, with gradients
     def after_train(self): self._hook_off()
     def after_validate(self): self._hook_off()

@@ -25,12 +25,16 @@ class GroupDROCallback(Callback):
         y, g = self.yb[0].as_subclass(Tensor), self.yb[1].as_subclass(Tensor).long()
         ce = F.cross_entropy(self.pred.as_subclass(Tensor).float(), y, reduction='none')
         onehot = F.one_hot(g, self.n_groups).float()
-        counts = onehot.sum(0)
-        group_loss = (onehot * ce[:, None]).sum(0) / counts.clamp_min(1)  # 0 for groups absent from the batch
-        q = self.q.to(ce.device) * torch.exp(self.eta * group_loss.detach())
+        sums, counts, world = (onehot * ce[:, None]).sum(0), onehot.sum(0), max(num_distrib(), 1)
+        if world > 1:  # DDP: this process holds part of the batch; count the groups over all of it
+            stats = torch.stack([sums.detach(), counts]); torch.distributed.all_reduce(stats); counts = stats[1]
+        group_loss = sums / counts.clamp_min(1)  # 0 for groups absent from the batch; under DDP, this process's share
+        whole = stats[0] / counts.clamp_min(1) if world > 1 else group_loss.detach()
+        q = self.q.to(ce.device) * torch.exp(self.eta * whole)
         self.q = q / q.sum()
         self.learn.loss_grad = (self.q * group_loss).sum()
         self.learn.loss = self.learn.loss_grad.clone()
+        if world > 1: self.learn.loss_grad = world * self.learn.loss_grad  # DDP averages the gradients of the processes
 
 # %% ../nbs/04_learner.ipynb #c311844d
 METHODS = ('default', 'camloss', 'groupdro')  # ERM, ERM plus the CAM background loss, and GroupDRO

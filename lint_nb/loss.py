@@ -58,11 +58,13 @@ def normalise_cam(cams:Tensor,    # B×C×h×w
 def background_loss(cams:Tensor,       # B×C×h×w CAMs (already selected with `select_cam`)
                     kernel:Tensor,     # H×W weights; the CAMs are upsampled bilinearly to H×W when they differ
                     normalise:bool=True, # divide each map by its maximum (see `normalise_cam`)
-                   ) -> Tensor:        # scalar
+                    reduce:bool=True,  # the mean over the batch; False: one value per image
+                   ) -> Tensor:        # scalar, or B values
     "Mean over pixels, maps and batch of `(kernel * relu(CAM))²`"
-    if cams.shape[-2:] != kernel.shape: cams = F.interpolate(cams, size=kernel.shape, mode='bilinear', align_corners=False)
+    cams = upsample(cams, tuple(kernel.shape))
     cams = normalise_cam(cams) if normalise else cams.relu()
-    return (kernel * cams).pow(2).mean()
+    sq = (kernel * cams).pow(2)
+    return sq.mean() if reduce else sq.mean((1, 2, 3))
 
 # %% ../nbs/02_loss.ipynb #9205b9df
 class ClassLoss(CrossEntropyLossFlat):
@@ -116,9 +118,9 @@ class CentrePrior:
             self._k = gaussian_kernel(h, w, self.sigma, device) if self.kernel == 'gaussian' else paper_kernel(h, w, device)
         return self._k
 
-    def __call__(self, cams:Tensor, logits:Tensor, target:Tensor, size:tuple) -> Tensor:
-        "The background loss of a batch's CAMs, upsampled to the image size `size`"
-        return background_loss(select_cam(cams, self.which, target, logits), self.kernel_at(*size, cams.device), self.normalise)
+    def __call__(self, cams:Tensor, logits:Tensor, target:Tensor, size:tuple, reduce:bool=True) -> Tensor:
+        "The background loss of a batch's CAMs, upsampled to the image size `size` (one value per image unless `reduce`)"
+        return background_loss(select_cam(cams, self.which, target, logits), self.kernel_at(*size, cams.device), self.normalise, reduce)
 
     def __getstate__(self): return {**self.__dict__, '_k': None}  # keep exports small
     def __repr__(self): return f'CentrePrior(which={self.which!r}, kernel={self.kernel!r}, sigma={self.sigma}, normalise={self.normalise})'

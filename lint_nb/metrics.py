@@ -18,8 +18,9 @@ class GroupCounts(Metric):
         self.groups = list(groups); self.reset()
     def reset(self): self.correct, self.total = torch.zeros(len(self.groups)), torch.zeros(len(self.groups))
     def accumulate(self, learn):
-        y, g = learn.yb[0].as_subclass(Tensor).cpu(), learn.yb[1].as_subclass(Tensor).cpu().long()
-        right = (learn.pred.as_subclass(Tensor).argmax(-1).cpu() == y).float()
+        pred, y, g = learn.to_detach((learn.pred.argmax(-1), learn.yb[0], learn.yb[1]))  # on CPU; under DDP, from every process
+        y, g = y.as_subclass(Tensor), g.as_subclass(Tensor).long()
+        right = (pred.as_subclass(Tensor) == y).float()
         self.total += torch.bincount(g, minlength=len(self.groups)).float()
         self.correct += torch.bincount(g, weights=right, minlength=len(self.groups))
     @property
@@ -72,6 +73,7 @@ class CAMOnTarget(Metric):
     def accumulate(self, learn):
         if len(learn.yb) < 3: return  # no masks in this data set
         share = cam_on_target(select_cam(_learner_cams(learn, 'CAMOnTarget'), 'true', learn.yb[0]), learn.yb[2].as_subclass(Tensor))
+        share = learn.to_detach(share)  # under DDP, from every process
         ok = ~share.isnan()
         self.total += share[ok].sum().item(); self.count += ok.sum().item()
     @property
@@ -83,10 +85,9 @@ class BackgroundLoss(Metric):
     def __init__(self, prior:CentrePrior=None): self.prior = prior or CentrePrior()
     def reset(self): self.total, self.count = 0., 0
     def accumulate(self, learn):
-        bs = find_bs(learn.yb)
         cams = _learner_cams(learn, 'BackgroundLoss')
-        self.total += self.prior(cams, learn.pred, learn.yb[0], tuple(learn.x.shape[-2:])).item() * bs
-        self.count += bs
+        v = learn.to_detach(self.prior(cams, learn.pred, learn.yb[0], tuple(learn.x.shape[-2:]), reduce=False))  # per image; under DDP, from every process
+        self.total += v.sum().item(); self.count += len(v)
     @property
     def value(self): return self.total / self.count if self.count else None
     @property

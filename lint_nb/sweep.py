@@ -13,6 +13,7 @@ from .learner import METHODS
 from .datasets import DATASETS, data_table
 from .train import runs_table, run_dls, write_json, _fail
 from .vis import compare_cams, _save_fig
+from .runs import load_weights
 from fastcore.script import call_parse, Param
 
 # %% auto #0
@@ -151,8 +152,9 @@ def _plot_cams(results, root, fname, n=8):
     "CAMs of the first seed's model of each method, on the same test images"
     first = {}
     for params, m, _ in results:
-        if m is not None and params['method'] not in first: first[params['method']] = Path(root) / 'runs' / run_id(params) / 'model.pkl'
-    learners = {k: load_learner(v) for k, v in first.items()}
+        if m is not None and params['method'] not in first: first[params['method']] = Path(root) / 'runs' / run_id(params)
+    # the weights; the sweep's own pickle only for runs it wrote before weights were saved
+    learners = {k: load_weights(v) if (v / 'model.json').exists() else load_learner(v / 'model.pkl') for k, v in first.items()}
     dls = run_dls(next(m for _, m, _ in results if m is not None))
     _save_fig(compare_cams(learners, dl=dls[2], n=n), fname, dpi=80)
 

@@ -11,6 +11,7 @@ from .datasets import *
 from .loss import *
 from .learner import *
 from .vis import *
+from .runs import *
 from fastcore.script import call_parse, Param  # after the star imports, which bring another `Param`
 
 # %% auto #0
@@ -78,21 +79,26 @@ def fit_run(method:str='default', # 'default' (ERM), 'camloss' or 'groupdro'
             n_train:int=4000,     # 'synthetic': training images
             device:str='auto',    # 'auto' (CUDA when there is one, with mixed precision), 'cpu' or 'cuda'
             quiet:bool=False,     # no progress bar or table
+            checkpoint=None,      # a file: save a `Checkpoint` there after every epoch
+            resume:bool=False,    # go on from `checkpoint` when it exists
+            cbs:list=None,        # more fastai callbacks for the fit
            ) -> tuple:            # (the trained `Learner`, the contents of `metrics.json`)
-    "Train one model and score it on valid and test; nothing is written"
-    params = {k: (str(v) if isinstance(v, Path) else v) for k, v in locals().items()}
+    "Train one model and score it on valid and test; only `checkpoint` is written"
+    params = {k: (str(v) if isinstance(v, Path) else v) for k, v in locals().items() if k not in ('checkpoint', 'resume', 'cbs')}
     if schedule not in ('constant', 'three_phase'): raise ValueError(f"schedule must be 'constant' or 'three_phase', got {schedule!r}")
-    dev = default_device() if device == 'auto' else torch.device(device)
-    table, folder = data_table(data, path, masks=masks, columns=columns, n_test=n_test, p=p, n_train=n_train, img_size=img_size)
+    dev = run_device(device)
+    with main_process_first(dev):  # under DDP, rank 0 makes the synthetic data; the others then read it
+        table, folder = data_table(data, path, masks=masks, columns=columns, n_test=n_test, p=p, n_train=n_train, img_size=img_size)
     set_seed(seed, reproducible=True)
     dls = lint_dls(table, bs=bs, size=_resize(data, img_size), balance=ifnone(balance, data == 'caltech256'), device=dev)
     learn = lint_learner(dls, method, arch, pretrained=pretrained, prior=CentrePrior(which, kernel, sigma), eta=eta, head=head, cam_method=cam_method, cam_layer=cam_layer,
                          schedule=THREE_PHASE if schedule == 'three_phase' else weight)
     if dev.type == 'cuda': learn.to_fp16()
     t0 = time.time()
-    if quiet:
-        with learn.no_bar(), learn.no_logging(): fit_lint(learn, epochs, lr)
-    else: fit_lint(learn, epochs, lr)
+    with distributed(learn), learn.added_cbs([NaNGuard()] + ([Checkpoint(checkpoint, resume)] if checkpoint else []) + list(L(cbs))):
+        if quiet:
+            with learn.no_bar(), learn.no_logging(): fit_lint(learn, epochs, lr)
+        else: fit_lint(learn, epochs, lr)
     res = dict(method=method, seed=seed, data=data, epochs=epochs, train_time_s=round(time.time() - t0, 2),
                data_path=str(folder), device=str(dev), params=params, valid=scores(learn, 1), test=scores(learn, 2))
     return learn, res
@@ -100,9 +106,10 @@ def fit_run(method:str='default', # 'default' (ERM), 'camloss' or 'groupdro'
 # %% ../nbs/06_train.ipynb #149c5b46
 def save_run(learn:Learner, res:dict, # from `fit_run`
              model_file,   # where `learn.export()` goes
-             metrics_file, # where the numbers go
+             metrics_file, # where the numbers go; `weights.pt` and `model.json` (`save_weights`) go next to it
             ):
-    "Export the learner and write its numbers, each atomically"
+    "Save the weights and export the learner, then write its numbers (last, so that they mark a finished run), each atomically"
+    save_weights(learn, Path(metrics_file).parent, res['params']['arch'], res['params']['head'])
     with atomic_file(model_file) as tmp: learn.export(tmp.absolute())
     write_json(res, metrics_file)
 
@@ -111,14 +118,29 @@ def save_run(learn:Learner, res:dict, # from `fit_run`
 def train(method:str='default', # 'default' (ERM), 'camloss' or 'groupdro'
           out='.',              # where `models/` goes
           name:str=None,        # run name; default `<method>-<data>-seed<seed>`
+          resume:bool=False,    # go on from the run's checkpoint, if it was stopped
           **kwargs,
          ) -> dict:             # the contents of `metrics.json`
-    "Train one model and write `<out>/models/<name>.pkl` and `<out>/models/<name>/metrics.json`"
-    learn, res = fit_run(method, **kwargs)
-    name = ifnone(name, f"{method}-{res['data']}-seed{res['seed']}")
+    "Train one model, checkpointing every epoch; write `<out>/models/<name>.pkl` and `weights.pt`, `model.json`, `metrics.json` in `<out>/models/<name>/`"
+    name = ifnone(name, f"{method}-{kwargs.get('data', 'synthetic')}-seed{kwargs.get('seed', 0)}")
+    folder = Path(out) / 'models' / name
+    args = {k: v for k, v in dict(method=method, **kwargs).items() if k not in ('cbs', 'quiet')}
+    ckpt, args = folder / 'checkpoint.pth', json.loads(json.dumps(args, default=str))
+    if resume and ckpt.exists(): _same_args(folder / 'checkpoint.json', args)
+    elif not rank_distrib(): write_json(args, folder / 'checkpoint.json')
+    learn, res = fit_run(method, checkpoint=ckpt, resume=resume, **kwargs)
     res['params'].update(out=str(out), name=name)
-    save_run(learn, res, Path(out) / 'models' / f'{name}.pkl', Path(out) / 'models' / name / 'metrics.json')
+    if rank_distrib(): return res  # under DDP only rank 0 writes
+    save_run(learn, res, Path(out) / 'models' / f'{name}.pkl', folder / 'metrics.json')
+    for f in (ckpt, folder / 'checkpoint.json'): f.unlink(missing_ok=True)
     return res
+
+def _same_args(fname, args):
+    "Refuse to resume a checkpoint written with other arguments"
+    old = json.loads(Path(fname).read_text()) if Path(fname).exists() else {}
+    diff = sorted(k for k in set(old) | set(args) if old.get(k) != args.get(k))
+    if diff: raise ValueError(f'{fname}: the checkpoint was written with other arguments ({", ".join(f"{k}={old.get(k)!r}" for k in diff)}); '
+                              'resume with the same ones, or train under another --name')
 
 # %% ../nbs/06_train.ipynb #a632c629
 def load_runs(folder) -> list:
@@ -186,33 +208,43 @@ def lint_train(method:Param('default (ERM), camloss or groupdro', str, choices=M
                sigma:Param('kernel width, fraction of the image side', float)=0.25,
                eta:Param('groupdro: step size of the group weights', float)=0.01,
                p:Param('synthetic: spurious agreement in train', float)=0.95,
+               n_train:Param('synthetic: training images', int)=4000,
                device:Param('auto, cpu or cuda', str)='auto',
                out:Param('folder for models/', str)='.',
-               name:Param('run name (default <method>-<data>-seed<seed>)', str)=None):
-    "Train a model with or without the CAM background loss; write models/<name>.pkl and models/<name>/metrics.json"
-    try: res = train(method, out, name, data=data, path=path, masks=masks, columns=columns, n_test=n_test, epochs=epochs, img_size=img_size, bs=bs, lr=lr, seed=seed,
-                     arch=arch, head=head, cam_method=cam_method, cam_layer=cam_layer, weight=weight, schedule=schedule, which=which, sigma=sigma, eta=eta, p=p, device=device)
-    except (ValueError, FileNotFoundError, FileExistsError) as e: _fail('lint_train', e)
+               name:Param('run name (default <method>-<data>-seed<seed>)', str)=None,
+               resume:Param('go on from the checkpoint of a run that was stopped (same arguments)', store_true)=False):
+    "Train a model with or without the CAM background loss; write models/<name>.pkl and models/<name>/{weights.pt,model.json,metrics.json}"
+    try: res = train(method, out, name, resume, data=data, path=path, masks=masks, columns=columns, n_test=n_test, epochs=epochs, img_size=img_size, bs=bs, lr=lr, seed=seed,
+                     arch=arch, head=head, cam_method=cam_method, cam_layer=cam_layer, weight=weight, schedule=schedule, which=which, sigma=sigma, eta=eta, p=p, n_train=n_train, device=device)
+    except (ValueError, FileNotFoundError, FileExistsError, NonFiniteLoss) as e: _fail('lint_train', e)
     print(json.dumps(res['test'], indent=1))
 
 # %% ../nbs/06_train.ipynb #bb6b120a
-def _load(name, out):
-    fname = Path(out) / 'models' / f'{name}.pkl'
-    if not fname.exists(): raise FileNotFoundError(f'{fname} not found: train it first with lint_train --name {name}')
-    return load_learner(fname)
+def _load(name, out, pkl=False):
+    "The run's model: from its weights (`load_weights`), or from its `.pkl` (which runs pickle) only when `pkl`"
+    fname, folder = Path(out) / 'models' / f'{name}.pkl', Path(out) / 'models' / name
+    if pkl:
+        if not fname.exists(): raise FileNotFoundError(f'{fname} not found: train it first with lint_train --name {name}')
+        return load_learner(fname)
+    if not (folder / 'model.json').exists() and fname.exists():
+        raise FileNotFoundError(f'{folder}/model.json not found, only {fname}: loading a .pkl runs any code it holds; '
+                                'pass --pkl if you trust that file')
+    if not folder.exists(): raise FileNotFoundError(f'{folder} not found: train it first with lint_train --name {name}')
+    return load_weights(folder)
 
 # %% ../nbs/06_train.ipynb #48cdbebf
 @call_parse
 def lint_cams(name:Param('run name, as given to lint_train', str),
               out:Param('folder holding models/', str)='.',
               n:Param('test images', int)=16,
-              dest:Param('folder for cams/ (default: the data folder of the run)', str)=None):
+              dest:Param('folder for cams/ (default: the data folder of the run)', str)=None,
+              pkl:Param('load models/<name>.pkl (pickle: runs any code it holds; only for files you trust) instead of the weights', store_true)=False):
     "Write CAM overlays of test images: <data>/cams/<name>/<i>.png and the grid <data>/cams/<name>.png"
     try:
         mf = Path(out) / 'models' / name / 'metrics.json'
         if not mf.exists(): raise FileNotFoundError(f'{mf} not found: train it first with lint_train --name {name}')
         m = json.loads(mf.read_text())
-        learn = _load(name, out)
+        learn = _load(name, out, pkl)
         dls = run_dls(m)
         grid = save_cams(learn, Path(ifnone(dest, Path(m['data_path']).parent)) / 'cams' / name, dl=dls[2], n=n)
     except (ValueError, FileNotFoundError) as e: _fail('lint_cams', e)
@@ -222,12 +254,13 @@ def lint_cams(name:Param('run name, as given to lint_train', str),
 @call_parse
 def lint_predict(name:Param('run name, as given to lint_train', str),
                  imgs:Param('image files', str, nargs='+'),
-                 out:Param('folder holding models/', str)='.'):
+                 out:Param('folder holding models/', str)='.',
+                 pkl:Param('load models/<name>.pkl (pickle: runs any code it holds; only for files you trust) instead of the weights', store_true)=False):
     "Print the predicted label and its probability for each image"
     try:
         missing = [o for o in imgs if not Path(o).is_file()]
         if missing: raise FileNotFoundError(f'no such image file(s): {missing}')
-        for f, (label, prob) in zip(imgs, predict_files(_load(name, out), imgs)): print(f'{f}\t{label}\t{prob:.3f}')
+        for f, (label, prob) in zip(imgs, predict_files(_load(name, out, pkl), imgs)): print(f'{f}\t{label}\t{prob:.3f}')
     except (ValueError, FileNotFoundError) as e: _fail('lint_predict', e)
 
 # %% ../nbs/06_train.ipynb #3bb3fb78

@@ -19,8 +19,7 @@ def batch_cams(learn:Learner,   # a `lint` Learner
                which:str='pred', # CAM of the 'pred'icted or the 'true' class
               ) -> dict:        # `images` (decoded), `labels`, `groups`, `probs`, `cams` (n×H×W, upsampled)
     "Images, labels, groups, probabilities and upsampled CAMs of the first `n` items of `dl`, in eval mode"
-    dl = ifnone(dl, learn.dls[2])
-    dl = dl.new(shuffle=False, drop_last=False, bs=n)
+    dl = (dl if dl is not None else learn.dls[2]).new(shuffle=False, drop_last=False, bs=n)
     b = dl.one_batch()
     x, y, g = b[0], b[1].as_subclass(Tensor), b[2].as_subclass(Tensor)
     learn.model.eval()
@@ -28,7 +27,7 @@ def batch_cams(learn:Learner,   # a `lint` Learner
     logits, cams = cam(learn.model, x, cb.method, layer=cb.layer, create_graph=False)
     logits = logits.as_subclass(Tensor); probs = logits.softmax(1)
     sel = select_cam(cams, which, y, logits)
-    up = F.interpolate(sel, size=x.shape[-2:], mode='bilinear', align_corners=False)[:, 0]
+    up = upsample(sel, tuple(x.shape[-2:]))[:, 0]
     return dict(images=dl.decode((x,))[0].cpu(), labels=y.cpu(), groups=g.cpu(), probs=probs.cpu(), cams=up.cpu(),
                 classes=list(dl.dataset.tls[1].vocab), group_names=list(dl.dataset.tls[2].vocab))
 
@@ -84,7 +83,7 @@ def compare_cams(learners:dict, # name → `lint` Learner, all on the same data
                 ):              # the matplotlib figure
     "One row per model of CAMs over the same images, below a row of the images and their groups"
     names = list(learners)
-    dl = ifnone(dl, learners[names[0]].dls[2])
+    dl = dl if dl is not None else learners[names[0]].dls[2]
     ds = [batch_cams(learners[k], dl, n, which) for k in names]
     n = len(ds[0]['labels'])
     fig, axs = plt.subplots(len(names) + 1, n, figsize=(1.6 * n, 1.8 * (len(names) + 1)), squeeze=False)
