@@ -8,8 +8,9 @@ from fastai.vision.all import *
 from .cam import *
 
 # %% auto #0
-__all__ = ['THREE_PHASE', 'gaussian_kernel', 'paper_kernel', 'select_cam', 'normalise_cam', 'background_loss', 'ClassLoss',
-           'LossSchedule', 'constant_weight', 'CentrePrior', 'CAMLossCallback']
+__all__ = ['THREE_PHASE', 'PRIORS', 'gaussian_kernel', 'paper_kernel', 'select_cam', 'normalise_cam', 'background_loss',
+           'ClassLoss', 'LossSchedule', 'constant_weight', 'CentrePrior', 'batch_masks', 'MaskPrior', 'ContrastPrior',
+           'CAMLossCallback']
 
 # %% ../nbs/02_loss.ipynb #65941a1a
 def _centred(n:int, device=None) -> Tensor:
@@ -56,12 +57,12 @@ def normalise_cam(cams:Tensor,    # B×C×h×w
 
 # %% ../nbs/02_loss.ipynb #197339ce
 def background_loss(cams:Tensor,       # B×C×h×w CAMs (already selected with `select_cam`)
-                    kernel:Tensor,     # H×W weights; the CAMs are upsampled bilinearly to H×W when they differ
+                    kernel:Tensor,     # H×W weights, or B×1×H×W (one kernel per image); the CAMs are upsampled bilinearly to H×W
                     normalise:bool=True, # divide each map by its maximum (see `normalise_cam`)
                     reduce:bool=True,  # the mean over the batch; False: one value per image
                    ) -> Tensor:        # scalar, or B values
     "Mean over pixels, maps and batch of `(kernel * relu(CAM))²`"
-    cams = upsample(cams, tuple(kernel.shape))
+    cams = upsample(cams, tuple(kernel.shape[-2:]))
     cams = normalise_cam(cams) if normalise else cams.relu()
     sq = (kernel * cams).pow(2)
     return sq.mean() if reduce else sq.mean((1, 2, 3))
@@ -118,12 +119,55 @@ class CentrePrior:
             self._k = gaussian_kernel(h, w, self.sigma, device) if self.kernel == 'gaussian' else paper_kernel(h, w, device)
         return self._k
 
-    def __call__(self, cams:Tensor, logits:Tensor, target:Tensor, size:tuple, reduce:bool=True) -> Tensor:
-        "The background loss of a batch's CAMs, upsampled to the image size `size` (one value per image unless `reduce`)"
+    def __call__(self, cams:Tensor, logits:Tensor, target:Tensor, size:tuple, reduce:bool=True, masks:Tensor=None) -> Tensor:
+        "The background loss of a batch's CAMs, upsampled to the image size `size` (one value per image unless `reduce`); `masks` are not used"
         return background_loss(select_cam(cams, self.which, target, logits), self.kernel_at(*size, cams.device), self.normalise, reduce)
 
     def __getstate__(self): return {**self.__dict__, '_k': None}  # keep exports small
     def __repr__(self): return f'CentrePrior(which={self.which!r}, kernel={self.kernel!r}, sigma={self.sigma}, normalise={self.normalise})'
+
+# %% ../nbs/02_loss.ipynb #0bffc0fd
+def batch_masks(yb:tuple) -> Tensor: # B×H×W, or None
+    "The foreground masks of a `lint` batch (its third target), or None when the data have none"
+    return yb[2].as_subclass(Tensor) if len(yb) > 2 else None
+
+class MaskPrior:
+    "The mask prior: `background_loss` of the selected CAM under the kernel `1 - mask`, each image's own background"
+    def __init__(self,
+                 which:str='true',    # whose CAM to penalise: 'true', 'pred' or 'all' classes
+                 normalise:bool=True, # divide each CAM by its maximum first
+                ):
+        if which not in ('true', 'pred', 'all'): raise ValueError(f"which must be 'true', 'pred' or 'all', got {which!r}")
+        store_attr()
+
+    def __call__(self, cams:Tensor, logits:Tensor, target:Tensor, size:tuple, reduce:bool=True, masks:Tensor=None) -> Tensor:
+        "The background loss of a batch's CAMs outside their masks (B×H×W, 0/1, at the image size `size`)"
+        if masks is None: raise ValueError('MaskPrior needs foreground masks: data with a mask column (synthetic, waterbirds with --masks, csv with a mask column)')
+        kernel = 1 - masks.float()[:, None]
+        return background_loss(select_cam(cams, self.which, target, logits), kernel, self.normalise, reduce)
+
+    def __repr__(self): return f'MaskPrior(which={self.which!r}, normalise={self.normalise})'
+
+# %% ../nbs/02_loss.ipynb #71271967
+class ContrastPrior:
+    "The class-contrast prior: the share of the margin map |CAM_true − mean of the other CAMs| that lies outside each image's mask"
+    def __init__(self, which:str='true', # whose margin: the 'true' or the 'pred'icted class's
+                 eps:float=1e-6):         # keeps an all-zero margin at zero loss
+        if which not in ('true', 'pred'): raise ValueError(f"which must be 'true' or 'pred', got {which!r}")
+        store_attr()
+
+    def __call__(self, cams:Tensor, logits:Tensor, target:Tensor, size:tuple, reduce:bool=True, masks:Tensor=None) -> Tensor:
+        "The background share of each image's margin map (B×C×h×w CAMs of every class; masks B×H×W at the image size `size`)"
+        if masks is None: raise ValueError('ContrastPrior needs foreground masks: data with a mask column (synthetic, waterbirds with --masks, csv with a mask column)')
+        own = select_cam(cams, self.which, target, logits)
+        others = (cams.sum(1, keepdim=True) - own) / max(cams.shape[1] - 1, 1)
+        d = upsample(own - others, tuple(size)).abs()
+        share = ((1 - masks.float()[:, None]) * d).sum((1, 2, 3)) / (d.sum((1, 2, 3)) + self.eps)
+        return share.mean() if reduce else share
+
+    def __repr__(self): return f'ContrastPrior(which={self.which!r})'
+
+PRIORS = {'centre': CentrePrior, 'mask': MaskPrior, 'contrast': ContrastPrior}  # by the names `fit_run` and the commands use
 
 # %% ../nbs/02_loss.ipynb #f8a5a458
 class CAMLossCallback(CAMCallback):
@@ -131,7 +175,7 @@ class CAMLossCallback(CAMCallback):
     order = 5
     def __init__(self,
                  schedule:float|LossSchedule=1., # a constant CAM weight, or a `LossSchedule` preset such as `THREE_PHASE`
-                 prior:CentrePrior=None,        # the prior that scores a CAM; default `CentrePrior(**kwargs)`
+                 prior:CentrePrior=None,        # the prior that scores a CAM (`CentrePrior`, `MaskPrior`); default `CentrePrior(**kwargs)`
                  method:str='auto',             # the CAM: 'auto' (exact when the head allows it, else Grad-CAM), 'cam', 'gradcam' or 'hirescam'
                  layer=None,                    # gradient methods: the CAM layer (see `cam_layer`)
                  **kwargs,                      # passed to `CentrePrior`: `which`, `kernel`, `sigma`, `normalise`
@@ -144,7 +188,7 @@ class CAMLossCallback(CAMCallback):
     def after_loss(self):
         if not self.training: return
         _, w_ce, w_cam = self.schedule(self.pct_train)
-        bg = self.prior(self.learn.cams, self.pred, self.yb[0], tuple(self.x.shape[-2:]))
+        bg = self.prior(self.learn.cams, self.pred, self.yb[0], tuple(self.x.shape[-2:]), masks=batch_masks(self.yb))
         self.last_loss = bg.detach()
         self.learn.loss_grad = w_ce * self.learn.loss_grad + w_cam * bg
         self.learn.loss = self.learn.loss_grad.clone()

@@ -86,7 +86,7 @@ class BackgroundLoss(Metric):
     def reset(self): self.total, self.count = 0., 0
     def accumulate(self, learn):
         cams = _learner_cams(learn, 'BackgroundLoss')
-        v = learn.to_detach(self.prior(cams, learn.pred, learn.yb[0], tuple(learn.x.shape[-2:]), reduce=False))  # per image; under DDP, from every process
+        v = learn.to_detach(self.prior(cams, learn.pred, learn.yb[0], tuple(learn.x.shape[-2:]), reduce=False, masks=batch_masks(learn.yb)))  # per image; under DDP, from every process
         self.total += v.sum().item(); self.count += len(v)
     @property
     def value(self): return self.total / self.count if self.count else None

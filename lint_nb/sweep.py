@@ -205,6 +205,7 @@ def lint_sweep(name:Param('sweep name: the report goes to <root>/<name>/report.m
                cam_method:Param('auto, cam, gradcam or hirescam (default auto)', str)=None,
                cam_layer:Param("gradient CAMs: the layer's name (default: the body's output)", str)=None,
                lr:Param('peak learning rate (default 3e-3)', float)=None,
+               prior:Param('camloss: centre, mask or contrast (default centre)', str)=None,
                jobs:Param('runs at once (one per GPU where there are GPUs)', int)=1,
                root:Param('folder for runs/ and the sweep folders', str)='experiments',
                retry_failed:Param('run again the runs that failed', store_true)=False):
@@ -213,7 +214,7 @@ def lint_sweep(name:Param('sweep name: the report goes to <root>/<name>/report.m
         bad = [m for m in methods.split(',') if m not in METHODS]
         if bad: raise ValueError(f'unknown method(s) {bad}: expected some of {METHODS}')
         given = dict(masks=masks and str(Path(masks).resolve()), columns=columns, n_test=n_test, img_size=img_size, arch=arch, head=head,
-                     cam_method=cam_method, cam_layer=cam_layer, lr=lr)
+                     cam_method=cam_method, cam_layer=cam_layer, lr=lr, prior=prior)
         runs = sweep_runs(methods.split(','), _ints(seeds), _floats(p), data=data, path=str(Path(path).resolve()),
                           epochs=epochs, n_train=n_train, **{k: v for k, v in given.items() if v is not None})  # defaults stay implicit: same run ids
         sweep(name, runs, Path(root).resolve(), jobs, retry_failed=retry_failed)

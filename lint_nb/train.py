@@ -71,6 +71,7 @@ def fit_run(method:str='default', # 'default' (ERM), 'camloss' or 'groupdro'
             cam_layer:str=None,   # gradient methods: the CAM layer's name in `model.named_modules()`; default: the body's output
             weight:float=1.,      # 'camloss': the constant CAM loss weight
             schedule:str='constant', # 'camloss': 'constant' (weight `weight`) or 'three_phase' (the origin paper's)
+            prior:str='centre',   # 'camloss': 'centre' (`CentrePrior`), 'mask' (`MaskPrior`) or 'contrast' (`ContrastPrior`); the last two need masks
             which:str='true',     # whose CAM the prior scores: 'true', 'pred' or 'all'
             kernel:str='gaussian', # 'gaussian' or 'paper'
             sigma:float=0.25,     # the Gaussian's width, as a fraction of the image side
@@ -86,12 +87,15 @@ def fit_run(method:str='default', # 'default' (ERM), 'camloss' or 'groupdro'
     "Train one model and score it on valid and test; only `checkpoint` is written"
     params = {k: (str(v) if isinstance(v, Path) else v) for k, v in locals().items() if k not in ('checkpoint', 'resume', 'cbs')}
     if schedule not in ('constant', 'three_phase'): raise ValueError(f"schedule must be 'constant' or 'three_phase', got {schedule!r}")
+    if prior not in PRIORS: raise ValueError(f"prior must be one of {list(PRIORS)}, got {prior!r}")
     dev = run_device(device)
     with main_process_first(dev):  # under DDP, rank 0 makes the synthetic data; the others then read it
         table, folder = data_table(data, path, masks=masks, columns=columns, n_test=n_test, p=p, n_train=n_train, img_size=img_size)
     set_seed(seed, reproducible=True)
     dls = lint_dls(table, bs=bs, size=_resize(data, img_size), balance=ifnone(balance, data == 'caltech256'), device=dev)
-    learn = lint_learner(dls, method, arch, pretrained=pretrained, prior=CentrePrior(which, kernel, sigma), eta=eta, head=head, cam_method=cam_method, cam_layer=cam_layer,
+    if prior != 'centre' and 'mask' not in table.columns: raise ValueError(f"prior {prior!r} needs foreground masks, and data set {data!r} at {folder} has none")
+    prior_ = CentrePrior(which, kernel, sigma) if prior == 'centre' else PRIORS[prior](which)
+    learn = lint_learner(dls, method, arch, pretrained=pretrained, prior=prior_, eta=eta, head=head, cam_method=cam_method, cam_layer=cam_layer,
                          schedule=THREE_PHASE if schedule == 'three_phase' else weight)
     if dev.type == 'cuda': learn.to_fp16()
     t0 = time.time()
@@ -128,7 +132,12 @@ def train(method:str='default', # 'default' (ERM), 'camloss' or 'groupdro'
     ckpt, args = folder / 'checkpoint.pth', json.loads(json.dumps(args, default=str))
     if resume and ckpt.exists(): _same_args(folder / 'checkpoint.json', args)
     elif not rank_distrib(): write_json(args, folder / 'checkpoint.json')
-    learn, res = fit_run(method, checkpoint=ckpt, resume=resume, **kwargs)
+    try: learn, res = fit_run(method, checkpoint=ckpt, resume=resume, **kwargs)
+    except BaseException:
+        if not ckpt.exists():  # it failed before its first epoch ended (bad input, say): leave nothing behind
+            (folder / 'checkpoint.json').unlink(missing_ok=True)
+            if folder.exists() and not any(folder.iterdir()): folder.rmdir()
+        raise
     res['params'].update(out=str(out), name=name)
     if rank_distrib(): return res  # under DDP only rank 0 writes
     save_run(learn, res, Path(out) / 'models' / f'{name}.pkl', folder / 'metrics.json')
@@ -204,6 +213,7 @@ def lint_train(method:Param('default (ERM), camloss or groupdro', str, choices=M
                cam_layer:Param("gradient CAMs: the layer's name, e.g. 0.6 for resnet18's layer3 (default: the body's output)", str)=None,
                weight:Param('camloss: constant CAM loss weight', float)=1.,
                schedule:Param('camloss: loss weight schedule', str, choices=['constant', 'three_phase'])='constant',
+               prior:Param("camloss: centre (an inverted Gaussian), mask (each image's mask) or contrast (the class margin outside the mask)", str, choices=['centre', 'mask', 'contrast'])='centre',
                which:Param('whose CAM the prior scores', str, choices=['true', 'pred', 'all'])='true',
                sigma:Param('kernel width, fraction of the image side', float)=0.25,
                eta:Param('groupdro: step size of the group weights', float)=0.01,
@@ -215,7 +225,7 @@ def lint_train(method:Param('default (ERM), camloss or groupdro', str, choices=M
                resume:Param('go on from the checkpoint of a run that was stopped (same arguments)', store_true)=False):
     "Train a model with or without the CAM background loss; write models/<name>.pkl and models/<name>/{weights.pt,model.json,metrics.json}"
     try: res = train(method, out, name, resume, data=data, path=path, masks=masks, columns=columns, n_test=n_test, epochs=epochs, img_size=img_size, bs=bs, lr=lr, seed=seed,
-                     arch=arch, head=head, cam_method=cam_method, cam_layer=cam_layer, weight=weight, schedule=schedule, which=which, sigma=sigma, eta=eta, p=p, n_train=n_train, device=device)
+                     arch=arch, head=head, cam_method=cam_method, cam_layer=cam_layer, weight=weight, schedule=schedule, prior=prior, which=which, sigma=sigma, eta=eta, p=p, n_train=n_train, device=device)
     except (ValueError, FileNotFoundError, FileExistsError, NonFiniteLoss) as e: _fail('lint_train', e)
     print(json.dumps(res['test'], indent=1))
 
