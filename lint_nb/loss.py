@@ -131,6 +131,10 @@ def batch_masks(yb:tuple) -> Tensor: # B×H×W, or None
     "The foreground masks of a `lint` batch (its third target), or None when the data have none"
     return yb[2].as_subclass(Tensor) if len(yb) > 2 else None
 
+def _need_masks(masks, who):
+    if masks is None: raise ValueError(f'{who} needs foreground masks: data with a mask column (synthetic, waterbirds with --masks, csv with a mask column)')
+    return masks
+
 class MaskPrior:
     "The mask prior: `background_loss` of the selected CAM under the kernel `1 - mask`, each image's own background"
     def __init__(self,
@@ -142,8 +146,7 @@ class MaskPrior:
 
     def __call__(self, cams:Tensor, logits:Tensor, target:Tensor, size:tuple, reduce:bool=True, masks:Tensor=None) -> Tensor:
         "The background loss of a batch's CAMs outside their masks (B×H×W, 0/1, at the image size `size`)"
-        if masks is None: raise ValueError('MaskPrior needs foreground masks: data with a mask column (synthetic, waterbirds with --masks, csv with a mask column)')
-        kernel = 1 - masks.float()[:, None]
+        kernel = 1 - _need_masks(masks, 'MaskPrior').float()[:, None]
         return background_loss(select_cam(cams, self.which, target, logits), kernel, self.normalise, reduce)
 
     def __repr__(self): return f'MaskPrior(which={self.which!r}, normalise={self.normalise})'
@@ -158,7 +161,7 @@ class ContrastPrior:
 
     def __call__(self, cams:Tensor, logits:Tensor, target:Tensor, size:tuple, reduce:bool=True, masks:Tensor=None) -> Tensor:
         "The background share of each image's margin map (B×C×h×w CAMs of every class; masks B×H×W at the image size `size`)"
-        if masks is None: raise ValueError('ContrastPrior needs foreground masks: data with a mask column (synthetic, waterbirds with --masks, csv with a mask column)')
+        _need_masks(masks, 'ContrastPrior')
         own = select_cam(cams, self.which, target, logits)
         others = (cams.sum(1, keepdim=True) - own) / max(cams.shape[1] - 1, 1)
         d = upsample(own - others, tuple(size)).abs()

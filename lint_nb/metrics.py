@@ -5,6 +5,7 @@
 # %% ../nbs/03_metrics.ipynb #e16f7caf
 from __future__ import annotations
 from fastai.vision.all import *
+from .cam import upsample
 from .loss import *
 
 # %% auto #0
@@ -57,7 +58,7 @@ def cam_on_target(cams:Tensor,   # B×1×h×w, the CAM of one class per image
                   masks:Tensor,  # B×H×W foreground masks (0/1)
                  ) -> Tensor:    # B shares in [0, 1], NaN where a map has no positive mass
     "Share of each image's positive CAM mass that lies inside its mask"
-    cams = F.interpolate(cams.relu(), size=masks.shape[-2:], mode='bilinear', align_corners=False)[:, 0]
+    cams = upsample(cams.relu(), tuple(masks.shape[-2:]))[:, 0]
     total = cams.sum((1, 2))
     return torch.where(total > 0, (cams * masks.float()).sum((1, 2)) / total.clamp_min(1e-12), torch.nan)
 
