@@ -3,8 +3,10 @@ SHELL := /bin/bash
 VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
+# runs at once in make experiment and make ablation (each gets cores / JOBS torch threads; the thread count changes the last digits, see the README)
+JOBS ?= 2
 
-.PHONY: test test-all check-export experiment lab docs readme check-readme bench clean
+.PHONY: test test-all check-export experiment ablation lab docs readme check-readme bench clean
 
 $(BIN)/nbdev_test: settings.ini setup.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,9 +47,16 @@ bench: $(BIN)/nbdev_test
 
 ## make experiment: the main job: ERM, the CAM loss and GroupDRO, 3 seeds, p = 0.95, on the built-in synthetic data
 experiment: $(BIN)/nbdev_test
-	@echo "lint_sweep: 9 papermill runs of nbs/07_experiment.ipynb (about a minute each on 2 CPU cores); finished runs are skipped"
-	$(BIN)/lint_sweep --name effect --root experiments
+	@echo "lint_sweep: 9 papermill runs of nbs/07_experiment.ipynb, $(JOBS) at a time (about 2 minutes each on 2 CPU cores); finished runs are skipped"
+	$(BIN)/lint_sweep --name effect --root experiments --jobs $(JOBS)
 	@echo "Runs: experiments/runs/; report and figures: experiments/effect/"
+
+## make ablation: every prior, ERM, GroupDRO and background swapping at p = 0.9, 0.95, 0.99, 3 seeds, the CAM weights picked on validation (nbs/09_ablation.ipynb)
+ablation: $(BIN)/nbdev_test
+	@echo "The ablation: about 70 papermill runs of nbs/07_experiment.ipynb, $(JOBS) at a time (about 75 minutes on 2 CPU cores); finished runs are skipped"
+	@mkdir -p experiments/ablation
+	$(BIN)/python -m papermill nbs/09_ablation.ipynb experiments/ablation/ablation.ipynb --cwd nbs -k python3 -p jobs $(JOBS) --no-progress-bar
+	@echo "Report: experiments/ablation/ablation.md (and report.md, the per-group tables and figures)"
 
 lab: $(BIN)/nbdev_test
 	@$(BIN)/python -m pip install -q jupyterlab >> $(VENV)/install.log 2>&1

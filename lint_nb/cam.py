@@ -9,7 +9,7 @@ import functools, torchvision
 
 # %% auto #0
 __all__ = ['CAM_METHODS', 'cam_head', 'small_cnn', 'lint_model', 'cam_linear', 'cam_from_features', 'upsample', 'cam_layer',
-           'pick_class', 'cam_method', 'grad_cams', 'cam', 'CAMCallback']
+           'pick_class', 'cam_method', 'grad_cams', 'cam', 'CAMCallback', 'cam_callback']
 
 # %% ../nbs/01_cam.ipynb #8a08a619
 def cam_head(nf:int,    # features out of the body
@@ -199,3 +199,9 @@ class CAMCallback(Callback):
         else: self.learn.cams = cam(get_model(self.model), self.x, self.kind, layer=self.layer, create_graph=False)[1]  # validation runs under no_grad: forward again, with gradients
     def after_train(self): self._hook_off()
     def after_validate(self): self._hook_off()
+
+# %% ../nbs/01_cam.ipynb #1ced26d0
+def cam_callback(learn, # a `Learner`
+                ) -> CAMCallback|None: # the callback, or None
+    "The learner's `CAMCallback` (a `CAMLossCallback` is one), whose method and layer the pictures and saved models reuse"
+    return first(cb for cb in learn.cbs if isinstance(cb, CAMCallback))

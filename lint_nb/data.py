@@ -14,8 +14,8 @@ from fastai.vision.all import *
 # %% auto #0
 __all__ = ['CLASSES', 'PLACES', 'WATERBIRDS_CLASSES', 'SPLITS', 'MASK_CMAP', 'group_names', 'background', 'object_mask',
            'class_marks', 'synthetic_image', 'synthetic_metadata', 'atomic_dir', 'make_synthetic', 'atomic_file',
-           'synthetic_data', 'rgb_image', 'LintImage', 'BinaryMask', 'image_problem', 'drop_unreadable', 'check_table',
-           'lint_table', 'require_columns', 'read_metadata', 'waterbirds_table', 'NameOf', 'lint_block',
+           'write_json', 'synthetic_data', 'rgb_image', 'LintImage', 'BinaryMask', 'image_problem', 'drop_unreadable',
+           'check_table', 'lint_table', 'require_columns', 'read_metadata', 'waterbirds_table', 'NameOf', 'lint_block',
            'class_weights', 'lint_dls']
 
 # %% ../nbs/00_data.ipynb #c3922bf7
@@ -191,6 +191,10 @@ def atomic_file(fname,        # the file to write
         os.replace(tmp, fname)
     finally:
         if os.path.exists(tmp): os.remove(tmp)
+
+def write_json(obj, fname):
+    "Write `obj` as JSON to `fname` atomically (see `atomic_file`)"
+    with atomic_file(fname) as tmp: tmp.write_text(json.dumps(obj, indent=1))
 
 # %% ../nbs/00_data.ipynb #78750662
 def synthetic_data(root='data',        # the data folder

@@ -104,7 +104,6 @@ WEIGHTS, CONFIG = 'weights.pt', 'model.json'
 
 def _sha256(fname) -> str: return hashlib.sha256(Path(fname).read_bytes()).hexdigest()
 
-def _cam_cb(learn): return first(cb for cb in learn.cbs if isinstance(cb, CAMCallback))
 
 def model_config(learn:Learner, # a `lint` Learner
                  arch:str,      # its `arch`, as given to `lint_model`
@@ -113,7 +112,7 @@ def model_config(learn:Learner, # a `lint` Learner
     "The model's configuration: arch, head, classes, groups, image resize and CAM settings"
     tls = learn.dls.train_ds.tls
     resize = first(t for t in learn.dls.train.after_item if isinstance(t, Resize))
-    cb = _cam_cb(learn)
+    cb = cam_callback(learn)
     if cb is not None and not (cb.layer is None or isinstance(cb.layer, str)): raise ValueError('save_weights needs the CAM layer by name, not as a module')
     return dict(format='lint-weights', version=1, arch=arch, head=head, classes=list(map(str, tls[1].vocab)), groups=list(map(str, tls[2].vocab)),
                 size=resize.size[0] if resize else None, cam_method=cb.method if cb else 'auto', cam_layer=cb.layer if cb else None)
@@ -129,7 +128,7 @@ def save_weights(learn:Learner, # a `lint` Learner
     with atomic_file(folder / WEIGHTS) as tmp:
         torch.save({k: v.cpu() for k, v in get_model(learn.model).state_dict().items()}, tmp)
         cfg['sha256'] = _sha256(tmp)
-    with atomic_file(folder / CONFIG) as tmp: tmp.write_text(json.dumps(cfg, indent=1))
+    write_json(cfg, folder / CONFIG)
     return folder
 
 # %% ../nbs/05b_runs.ipynb #15788f65

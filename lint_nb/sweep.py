@@ -8,10 +8,10 @@ import hashlib, json, os, subprocess, sys, time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from queue import Queue
 from fastai.vision.all import *
-from .data import atomic_file
+from .data import atomic_file, write_json
 from .learner import METHODS
 from .datasets import DATASETS, data_table
-from .train import runs_table, run_dls, write_json, _fail
+from .train import runs_table, run_label, run_dls, _fail
 from .vis import compare_cams, _save_fig
 from .runs import load_weights
 from fastcore.script import call_parse, Param
@@ -124,24 +124,29 @@ def _sweep_results(folder, root):
 
 # %% ../nbs/08_sweep.ipynb #70e5b7bb
 def _plot_groups(done, fname):
-    "Bar chart: mean ± std of each group's test accuracy, one bar per method"
-    methods = list(dict.fromkeys(m['method'] for m in done)); groups = list(done[0]['test']['group_accuracy'])
-    fig, ax = plt.subplots(figsize=(7, 3))
-    w = 0.8 / len(methods)
-    for i, meth in enumerate(methods):
-        accs = np.array([[m['test']['group_accuracy'][g] for g in groups] for m in done if m['method'] == meth])
-        ax.bar(np.arange(len(groups)) + i * w, accs.mean(0), w, yerr=accs.std(0, ddof=1) if len(accs) > 1 else None, label=meth, capsize=3)
-    ax.set_xticks(np.arange(len(groups)) + w * (len(methods) - 1) / 2, groups); ax.set_ylim(0, 1.05)
-    ax.set_ylabel('test accuracy'); ax.legend(fontsize=8, loc='lower right'); fig.tight_layout()
+    "Bar charts: mean ± std of each group's test accuracy, one bar per method, one panel per data set (and p)"
+    settings = sorted({_setting(m) for m in done})
+    fig, axs = plt.subplots(len(settings), 1, figsize=(7, 3 * len(settings)), squeeze=False)
+    for ax, s in zip(axs[:, 0], settings):
+        at = [m for m in done if _setting(m) == s]
+        methods = list(dict.fromkeys(map(run_label, at))); groups = list(at[0]['test']['group_accuracy'])
+        w = 0.8 / len(methods)
+        for i, meth in enumerate(methods):
+            accs = np.array([[m['test']['group_accuracy'][g] for g in groups] for m in at if run_label(m) == meth])
+            ax.bar(np.arange(len(groups)) + i * w, accs.mean(0), w, yerr=accs.std(0, ddof=1) if len(accs) > 1 else None, label=meth, capsize=3)
+        ax.set_xticks(np.arange(len(groups)) + w * (len(methods) - 1) / 2, groups); ax.set_ylim(0, 1.05)
+        ax.set_ylabel('test accuracy'); ax.set_title(s[0] + (f', p = {s[1]:g}' if s[0] == 'synthetic' else ''), fontsize=9)
+        ax.legend(fontsize=7, loc='lower right')
+    fig.tight_layout()
     _save_fig(fig, fname, dpi=90)
 
 # %% ../nbs/08_sweep.ipynb #24aff6d8
 def _plot_vs_p(done, fname):
     "Worst-group test accuracy against p, mean ± std over seeds, one line per method"
     fig, ax = plt.subplots(figsize=(4.5, 3))
-    for meth in dict.fromkeys(m['method'] for m in done):
-        ps = sorted({m['params']['p'] for m in done if m['method'] == meth})
-        ys = [[m['test']['worst_group_accuracy'] for m in done if m['method'] == meth and m['params']['p'] == p] for p in ps]
+    for meth in dict.fromkeys(map(run_label, done)):
+        ps = sorted({m['params']['p'] for m in done if run_label(m) == meth})
+        ys = [[m['test']['worst_group_accuracy'] for m in done if run_label(m) == meth and m['params']['p'] == p] for p in ps]
         ax.errorbar(ps, [np.mean(y) for y in ys], [np.std(y, ddof=1) if len(y) > 1 else 0 for y in ys], marker='o', capsize=3, label=meth)
     ax.set_xlabel('p (train agreement of background and class)'); ax.set_ylabel('worst-group test accuracy')
     ax.set_ylim(-0.02, 1.02); ax.legend(fontsize=8); fig.tight_layout()
@@ -152,7 +157,7 @@ def _plot_cams(results, root, fname, n=8):
     "CAMs of the first seed's model of each method, on the same test images"
     first = {}
     for params, m, _ in results:
-        if m is not None and params['method'] not in first: first[params['method']] = Path(root) / 'runs' / run_id(params)
+        if m is not None and run_label(m) not in first: first[run_label(m)] = Path(root) / 'runs' / run_id(params)
     # the weights; the sweep's own pickle only for runs it wrote before weights were saved
     learners = {k: load_weights(v) if (v / 'model.json').exists() else load_learner(v / 'model.pkl') for k, v in first.items()}
     dls = run_dls(next(m for _, m, _ in results if m is not None))
@@ -205,7 +210,9 @@ def lint_sweep(name:Param('sweep name: the report goes to <root>/<name>/report.m
                cam_method:Param('auto, cam, gradcam or hirescam (default auto)', str)=None,
                cam_layer:Param("gradient CAMs: the layer's name (default: the body's output)", str)=None,
                lr:Param('peak learning rate (default 3e-3)', float)=None,
-               prior:Param('camloss: centre, mask or contrast (default centre)', str)=None,
+               prior:Param('camloss: centre, mask, contrast or adaptive (default centre)', str)=None,
+               weight:Param('camloss: the CAM loss weight (default 1)', float)=None,
+               swap:Param("paste each training image's object on another image's background (needs masks)", store_true)=False,
                jobs:Param('runs at once (one per GPU where there are GPUs)', int)=1,
                root:Param('folder for runs/ and the sweep folders', str)='experiments',
                retry_failed:Param('run again the runs that failed', store_true)=False):
@@ -214,7 +221,7 @@ def lint_sweep(name:Param('sweep name: the report goes to <root>/<name>/report.m
         bad = [m for m in methods.split(',') if m not in METHODS]
         if bad: raise ValueError(f'unknown method(s) {bad}: expected some of {METHODS}')
         given = dict(masks=masks and str(Path(masks).resolve()), columns=columns, n_test=n_test, img_size=img_size, arch=arch, head=head,
-                     cam_method=cam_method, cam_layer=cam_layer, lr=lr, prior=prior)
+                     cam_method=cam_method, cam_layer=cam_layer, lr=lr, prior=prior, weight=weight, swap=swap or None)
         runs = sweep_runs(methods.split(','), _ints(seeds), _floats(p), data=data, path=str(Path(path).resolve()),
                           epochs=epochs, n_train=n_train, **{k: v for k, v in given.items() if v is not None})  # defaults stay implicit: same run ids
         sweep(name, runs, Path(root).resolve(), jobs, retry_failed=retry_failed)

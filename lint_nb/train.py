@@ -15,7 +15,7 @@ from .runs import *
 from fastcore.script import call_parse, Param  # after the star imports, which bring another `Param`
 
 # %% auto #0
-__all__ = ['scores', 'run_table', 'run_dls', 'write_json', 'fit_run', 'save_run', 'train', 'load_runs', 'runs_table',
+__all__ = ['scores', 'run_table', 'run_dls', 'fit_run', 'save_run', 'train', 'run_label', 'load_runs', 'runs_table',
            'write_report', 'lint_train', 'lint_cams', 'lint_predict', 'lint_report']
 
 # %% ../nbs/06_train.ipynb #3149f38e
@@ -47,10 +47,6 @@ def run_dls(res:dict, # a run's `metrics.json` contents
     "The `DataLoaders` of the data a run was trained on, resized as in training"
     return lint_dls(run_table(res), size=_resize(res['data'], res['params']['img_size']), **kwargs)
 
-def write_json(obj, fname):
-    "Write `obj` as JSON to `fname` atomically (see `atomic_file`)"
-    with atomic_file(fname) as tmp: tmp.write_text(json.dumps(obj, indent=1))
-
 # %% ../nbs/06_train.ipynb #3ea37b77
 def fit_run(method:str='default', # 'default' (ERM), 'camloss' or 'groupdro'
             data:str='synthetic', # one of `DATASETS`: 'synthetic', 'waterbirds', 'caltech256', 'csv' or 'folder'
@@ -71,10 +67,11 @@ def fit_run(method:str='default', # 'default' (ERM), 'camloss' or 'groupdro'
             cam_layer:str=None,   # gradient methods: the CAM layer's name in `model.named_modules()`; default: the body's output
             weight:float=1.,      # 'camloss': the constant CAM loss weight
             schedule:str='constant', # 'camloss': 'constant' (weight `weight`) or 'three_phase' (the origin paper's)
-            prior:str='centre',   # 'camloss': 'centre' (`CentrePrior`), 'mask' (`MaskPrior`) or 'contrast' (`ContrastPrior`); the last two need masks
+            prior:str='centre',   # 'camloss': 'centre' (`CentrePrior`), 'mask' (`MaskPrior`), 'contrast' (`ContrastPrior`; these two need masks) or 'adaptive' (`AdaptivePrior`)
             which:str='true',     # whose CAM the prior scores: 'true', 'pred' or 'all'
             kernel:str='gaussian', # 'gaussian' or 'paper'
-            sigma:float=0.25,     # the Gaussian's width, as a fraction of the image side
+            sigma:float=0.25,     # the Gaussian's width, as a fraction of the image side (for 'adaptive': in the first epoch)
+            swap:bool=False,      # paste each training image's object on another image's background (`BackgroundSwap`); needs masks
             eta:float=0.01,       # 'groupdro': step size of the group weights
             p:float=0.95,         # 'synthetic': spurious agreement in train
             n_train:int=4000,     # 'synthetic': training images
@@ -93,18 +90,19 @@ def fit_run(method:str='default', # 'default' (ERM), 'camloss' or 'groupdro'
         table, folder = data_table(data, path, masks=masks, columns=columns, n_test=n_test, p=p, n_train=n_train, img_size=img_size)
     set_seed(seed, reproducible=True)
     dls = lint_dls(table, bs=bs, size=_resize(data, img_size), balance=ifnone(balance, data == 'caltech256'), device=dev)
-    if prior != 'centre' and 'mask' not in table.columns: raise ValueError(f"prior {prior!r} needs foreground masks, and data set {data!r} at {folder} has none")
-    prior_ = CentrePrior(which, kernel, sigma) if prior == 'centre' else PRIORS[prior](which)
+    if (prior in ('mask', 'contrast') or swap) and 'mask' not in table.columns:
+        raise ValueError(f"{'swap' if swap else f'prior {prior!r}'} needs foreground masks, and data set {data!r} at {folder} has none")
+    prior_ = CentrePrior(which, kernel, sigma) if prior == 'centre' else AdaptivePrior(which, sigma) if prior == 'adaptive' else PRIORS[prior](which)
     learn = lint_learner(dls, method, arch, pretrained=pretrained, prior=prior_, eta=eta, head=head, cam_method=cam_method, cam_layer=cam_layer,
                          schedule=THREE_PHASE if schedule == 'three_phase' else weight)
     if dev.type == 'cuda': learn.to_fp16()
     t0 = time.time()
-    with distributed(learn), learn.added_cbs([NaNGuard()] + ([Checkpoint(checkpoint, resume)] if checkpoint else []) + list(L(cbs))):
+    with distributed(learn), learn.added_cbs([NaNGuard()] + ([BackgroundSwap()] if swap else []) + ([Checkpoint(checkpoint, resume)] if checkpoint else []) + list(L(cbs))):
         if quiet:
             with learn.no_bar(), learn.no_logging(): fit_lint(learn, epochs, lr)
         else: fit_lint(learn, epochs, lr)
     res = dict(method=method, seed=seed, data=data, epochs=epochs, train_time_s=round(time.time() - t0, 2),
-               data_path=str(folder), device=str(dev), params=params, valid=scores(learn, 1), test=scores(learn, 2))
+               data_path=str(folder), device=str(dev), threads=torch.get_num_threads(), params=params, valid=scores(learn, 1), test=scores(learn, 2))
     return learn, res
 
 # %% ../nbs/06_train.ipynb #149c5b46
@@ -151,6 +149,16 @@ def _same_args(fname, args):
     if diff: raise ValueError(f'{fname}: the checkpoint was written with other arguments ({", ".join(f"{k}={old.get(k)!r}" for k in diff)}); '
                               'resume with the same ones, or train under another --name')
 
+# %% ../nbs/06_train.ipynb #8d9b57aa
+def run_label(m:dict, # a run's `metrics.json` contents
+             ) -> str: # e.g. 'default', 'camloss', 'camloss:mask', 'camloss:contrast w=3', 'default+swap'
+    "A run's row in the tables: its method, with its prior and CAM weight where they are not the defaults, and '+swap'"
+    p, label = m.get('params', {}), m['method']
+    if m['method'] == 'camloss':
+        if p.get('prior', 'centre') != 'centre': label += f":{p['prior']}"
+        if p.get('weight', 1.) != 1: label += f" w={p['weight']:g}"
+    return label + ('+swap' if p.get('swap') else '')
+
 # %% ../nbs/06_train.ipynb #a632c629
 def load_runs(folder) -> list:
     "Every `metrics.json` under `folder`"
@@ -164,16 +172,16 @@ def _pm(xs):
 
 def runs_table(runs:list,       # `metrics.json` contents
                split:str='test', # 'valid' or 'test'
-              ) -> pd.DataFrame: # one row per method; cells 'mean ± std' over seeds
-    "Mean ± std (sample std, over seeds) of the group accuracies, average, worst group and CAM-on-target, per method"
-    rows = {}
-    found = list(dict.fromkeys(r['method'] for r in runs))
-    for method in [m for m in METHODS if m in found] + [m for m in found if m not in METHODS]:
-        rs = [r[split] for r in runs if r['method'] == method]
+              ) -> pd.DataFrame: # one row per `run_label`; cells 'mean ± std' over seeds
+    "Mean ± std (sample std, over seeds) of the group accuracies, average, worst group and CAM-on-target, per method (and prior, weight, swap: `run_label`)"
+    rows, labels = {}, {run_label(r): r['method'] for r in runs}
+    rank = lambda l: list(METHODS).index(labels[l]) if labels[l] in METHODS else len(METHODS)
+    for label in sorted(labels, key=rank):  # the baseline first; a stable sort keeps the runs' order within a method
+        rs = [r[split] for r in runs if run_label(r) == label]
         row = {'seeds': len(rs)}
         for g in rs[0]['group_accuracy']: row[g] = _pm([r['group_accuracy'][g] for r in rs])
         for k in ('group_avg_accuracy', 'worst_group_accuracy', 'cam_on_target'): row[k] = _pm([r[k] for r in rs])
-        rows[method] = row
+        rows[label] = row
     return pd.DataFrame.from_dict(rows, orient='index')
 
 # %% ../nbs/06_train.ipynb #a7fd4c83
@@ -213,9 +221,10 @@ def lint_train(method:Param('default (ERM), camloss or groupdro', str, choices=M
                cam_layer:Param("gradient CAMs: the layer's name, e.g. 0.6 for resnet18's layer3 (default: the body's output)", str)=None,
                weight:Param('camloss: constant CAM loss weight', float)=1.,
                schedule:Param('camloss: loss weight schedule', str, choices=['constant', 'three_phase'])='constant',
-               prior:Param("camloss: centre (an inverted Gaussian), mask (each image's mask) or contrast (the class margin outside the mask)", str, choices=['centre', 'mask', 'contrast'])='centre',
+               prior:Param("camloss: centre (an inverted Gaussian), mask (each image's mask), contrast (the class margin outside the mask) or adaptive (a Gaussian fitted to the CAMs)", str, choices=list(PRIORS))='centre',
                which:Param('whose CAM the prior scores', str, choices=['true', 'pred', 'all'])='true',
                sigma:Param('kernel width, fraction of the image side', float)=0.25,
+               swap:Param("paste each training image's object on another image's background (needs masks)", store_true)=False,
                eta:Param('groupdro: step size of the group weights', float)=0.01,
                p:Param('synthetic: spurious agreement in train', float)=0.95,
                n_train:Param('synthetic: training images', int)=4000,
@@ -225,7 +234,7 @@ def lint_train(method:Param('default (ERM), camloss or groupdro', str, choices=M
                resume:Param('go on from the checkpoint of a run that was stopped (same arguments)', store_true)=False):
     "Train a model with or without the CAM background loss; write models/<name>.pkl and models/<name>/{weights.pt,model.json,metrics.json}"
     try: res = train(method, out, name, resume, data=data, path=path, masks=masks, columns=columns, n_test=n_test, epochs=epochs, img_size=img_size, bs=bs, lr=lr, seed=seed,
-                     arch=arch, head=head, cam_method=cam_method, cam_layer=cam_layer, weight=weight, schedule=schedule, prior=prior, which=which, sigma=sigma, eta=eta, p=p, n_train=n_train, device=device)
+                     arch=arch, head=head, cam_method=cam_method, cam_layer=cam_layer, weight=weight, schedule=schedule, prior=prior, which=which, sigma=sigma, swap=swap, eta=eta, p=p, n_train=n_train, device=device)
     except (ValueError, FileNotFoundError, FileExistsError, NonFiniteLoss) as e: _fail('lint_train', e)
     print(json.dumps(res['test'], indent=1))
 

@@ -23,7 +23,7 @@ def batch_cams(learn:Learner,   # a `lint` Learner
     b = dl.one_batch()
     x, y, g = b[0], b[1].as_subclass(Tensor), b[2].as_subclass(Tensor)
     learn.model.eval()
-    cb = next((c for c in learn.cbs if isinstance(c, CAMCallback)), CAMCallback())  # the learner's CAM method
+    cb = cam_callback(learn) or CAMCallback()  # the learner's CAM method
     logits, cams = cam(learn.model, x, cb.method, layer=cb.layer, create_graph=False)
     logits = logits.as_subclass(Tensor); probs = logits.softmax(1)
     sel = select_cam(cams, which, y, logits)
