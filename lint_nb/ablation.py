@@ -6,7 +6,7 @@
 from __future__ import annotations
 from fastai.vision.all import *
 from .data import CLASSES, PLACES, group_names, atomic_file
-from .train import runs_table, run_label, _pm
+from .train import run_label, run_labels, _pm
 from .sweep import sweep, sweep_runs, run_id, _sweep_results
 
 # %% auto #0
@@ -65,7 +65,7 @@ def ablation_table(runs:list,       # `metrics.json` contents
     rows, flipped = {}, flipped_groups()
     for p in sorted({m['params']['p'] for m in runs}):
         at_p = [m for m in runs if m['params']['p'] == p]
-        for label in runs_table(at_p, split).index:  # its order: the baseline first
+        for label in run_labels(at_p):
             rs = [m[split] for m in at_p if run_label(m) == label]
             rows[(p, label)] = {'seeds': len(rs), 'worst group': _pm([r['worst_group_accuracy'] for r in rs]),
                                 'average': _pm([r['group_avg_accuracy'] for r in rs]),

@@ -26,11 +26,11 @@ class GroupDROCallback(Callback):
         ce = F.cross_entropy(self.pred.as_subclass(Tensor).float(), y, reduction='none')
         onehot = F.one_hot(g, self.n_groups).float()
         sums, counts, world = (onehot * ce[:, None]).sum(0), onehot.sum(0), max(num_distrib(), 1)
-        if world > 1:  # DDP: this process holds part of the batch; count the groups over all of it
-            stats = torch.stack([sums.detach(), counts]); torch.distributed.all_reduce(stats); counts = stats[1]
+        all_sums = sums.detach()
+        if world > 1:  # DDP: this process holds part of the batch; sum the groups over all of it
+            stats = torch.stack([all_sums, counts]); torch.distributed.all_reduce(stats); all_sums, counts = stats
         group_loss = sums / counts.clamp_min(1)  # 0 for groups absent from the batch; under DDP, this process's share
-        whole = stats[0] / counts.clamp_min(1) if world > 1 else group_loss.detach()
-        q = self.q.to(ce.device) * torch.exp(self.eta * whole)
+        q = self.q.to(ce.device) * torch.exp(self.eta * (all_sums / counts.clamp_min(1)))  # the whole batch's group losses
         self.q = q / q.sum()
         self.learn.loss_grad = (self.q * group_loss).sum()
         self.learn.loss = self.learn.loss_grad.clone()

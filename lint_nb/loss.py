@@ -41,11 +41,13 @@ def select_cam(cams:Tensor,          # B×C×h×w
                logits:Tensor=None,   # B×C, for 'pred'
               ) -> Tensor:           # B×1×h×w, or B×C×h×w for 'all'
     "The CAM of the true class, of the predicted class, or of all classes"
-    if which == 'all': return cams
-    if which == 'true': idx = target
-    elif which == 'pred': idx = logits.argmax(1)
-    else: raise ValueError(f"which must be 'true', 'pred' or 'all', got {which!r}")
-    return pick_class(cams, idx)
+    if _check_which(which) == 'all': return cams
+    return pick_class(cams, target if which == 'true' else logits.argmax(1))
+
+def _check_which(which, allowed=('true', 'pred', 'all')):
+    "`which`, if it is one of `allowed`"
+    if which not in allowed: raise ValueError(f"which must be {', '.join(map(repr, allowed[:-1]))} or {allowed[-1]!r}, got {which!r}")
+    return which
 
 # %% ../nbs/02_loss.ipynb #a80bbdd8
 def normalise_cam(cams:Tensor,    # B×C×h×w
@@ -110,14 +112,15 @@ class CentrePrior:
                  normalise:bool=True,   # divide each CAM by its maximum first
                 ):
         if kernel not in ('gaussian', 'paper'): raise ValueError(f"kernel must be 'gaussian' or 'paper', got {kernel!r}")
-        if which not in ('true', 'pred', 'all'): raise ValueError(f"which must be 'true', 'pred' or 'all', got {which!r}")
-        store_attr(); self._k = None
+        _check_which(which); store_attr(); self._k = None
 
     def kernel_at(self, h:int, w:int, device=None) -> Tensor:
         "The kernel at `h`×`w`, cached"
-        if self._k is None or self._k.shape != (h, w) or self._k.device != torch.device(device or 'cpu'):
-            self._k = gaussian_kernel(h, w, self.sigma, device) if self.kernel == 'gaussian' else paper_kernel(h, w, device)
+        if self._k is None or self._k.shape != (h, w) or self._k.device != torch.device(device or 'cpu'): self._k = self._kernel(h, w, device)
         return self._k
+
+    def _kernel(self, h, w, device):
+        return gaussian_kernel(h, w, self.sigma, device) if self.kernel == 'gaussian' else paper_kernel(h, w, device)
 
     def __call__(self, cams:Tensor, logits:Tensor, target:Tensor, size:tuple, reduce:bool=True, masks:Tensor=None) -> Tensor:
         "The background loss of a batch's CAMs, upsampled to the image size `size` (one value per image unless `reduce`); `masks` are not used"
@@ -137,12 +140,12 @@ def _need_masks(masks, who):
 
 class MaskPrior:
     "The mask prior: `background_loss` of the selected CAM under the kernel `1 - mask`, each image's own background"
+    needs_masks = True
     def __init__(self,
                  which:str='true',    # whose CAM to penalise: 'true', 'pred' or 'all' classes
                  normalise:bool=True, # divide each CAM by its maximum first
                 ):
-        if which not in ('true', 'pred', 'all'): raise ValueError(f"which must be 'true', 'pred' or 'all', got {which!r}")
-        store_attr()
+        _check_which(which); store_attr()
 
     def __call__(self, cams:Tensor, logits:Tensor, target:Tensor, size:tuple, reduce:bool=True, masks:Tensor=None) -> Tensor:
         "The background loss of a batch's CAMs outside their masks (B×H×W, 0/1, at the image size `size`)"
@@ -154,10 +157,10 @@ class MaskPrior:
 # %% ../nbs/02_loss.ipynb #71271967
 class ContrastPrior:
     "The class-contrast prior: the share of the margin map |CAM_true − mean of the other CAMs| that lies outside each image's mask"
+    needs_masks = True
     def __init__(self, which:str='true', # whose margin: the 'true' or the 'pred'icted class's
                  eps:float=1e-6):         # keeps an all-zero margin at zero loss
-        if which not in ('true', 'pred'): raise ValueError(f"which must be 'true' or 'pred', got {which!r}")
-        store_attr()
+        _check_which(which, ('true', 'pred')); store_attr()
 
     def __call__(self, cams:Tensor, logits:Tensor, target:Tensor, size:tuple, reduce:bool=True, masks:Tensor=None) -> Tensor:
         "The background share of each image's margin map (B×C×h×w CAMs of every class; masks B×H×W at the image size `size`)"
@@ -211,11 +214,7 @@ class AdaptivePrior(CentrePrior):
     @state.setter
     def state(self, s:dict): self._state, self._k = {k: v.detach().float().cpu() for k, v in s.items()}, None  # a new kernel at the next batch
 
-    def kernel_at(self, h:int, w:int, device=None) -> Tensor:
-        "The current kernel at `h`×`w`, cached"
-        if self._k is None or self._k.shape != (h, w) or self._k.device != torch.device(device or 'cpu'):
-            self._k = spread_kernel(h, w, self.state['mu'], self.state['cov'], device)
-        return self._k
+    def _kernel(self, h, w, device): return spread_kernel(h, w, self.state['mu'], self.state['cov'], device)  # `kernel_at` caches it
 
     def observe(self, cams:Tensor, logits:Tensor, target:Tensor):
         "Keep the true-class CAMs of the correctly classified images of a validation batch"
@@ -238,7 +237,7 @@ class CAMLossCallback(CAMCallback):
     order, checkpoint_state = 5, ('prior_state',)  # `Checkpoint` (runs notebook) saves and restores `prior_state`
     def __init__(self,
                  schedule:float|LossSchedule=1., # a constant CAM weight, or a `LossSchedule` preset such as `THREE_PHASE`
-                 prior:CentrePrior=None,        # the prior that scores a CAM (`CentrePrior`, `MaskPrior`); default `CentrePrior(**kwargs)`
+                 prior:CentrePrior=None,        # the prior that scores a CAM (one of `PRIORS`); default `CentrePrior(**kwargs)`
                  method:str='auto',             # the CAM: 'auto' (exact when the head allows it, else Grad-CAM), 'cam', 'gradcam' or 'hirescam'
                  layer=None,                    # gradient methods: the CAM layer (see `cam_layer`)
                  **kwargs,                      # passed to `CentrePrior`: `which`, `kernel`, `sigma`, `normalise`

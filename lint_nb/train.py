@@ -15,7 +15,7 @@ from .runs import *
 from fastcore.script import call_parse, Param  # after the star imports, which bring another `Param`
 
 # %% auto #0
-__all__ = ['scores', 'run_table', 'run_dls', 'fit_run', 'save_run', 'train', 'run_label', 'load_runs', 'runs_table',
+__all__ = ['scores', 'run_table', 'run_dls', 'fit_run', 'save_run', 'train', 'run_label', 'run_labels', 'load_runs', 'runs_table',
            'write_report', 'lint_train', 'lint_cams', 'lint_predict', 'lint_report']
 
 # %% ../nbs/06_train.ipynb #3149f38e
@@ -90,7 +90,7 @@ def fit_run(method:str='default', # 'default' (ERM), 'camloss' or 'groupdro'
         table, folder = data_table(data, path, masks=masks, columns=columns, n_test=n_test, p=p, n_train=n_train, img_size=img_size)
     set_seed(seed, reproducible=True)
     dls = lint_dls(table, bs=bs, size=_resize(data, img_size), balance=ifnone(balance, data == 'caltech256'), device=dev)
-    if (prior in ('mask', 'contrast') or swap) and 'mask' not in table.columns:
+    if (getattr(PRIORS[prior], 'needs_masks', False) or swap) and 'mask' not in table.columns:
         raise ValueError(f"{'swap' if swap else f'prior {prior!r}'} needs foreground masks, and data set {data!r} at {folder} has none")
     prior_ = CentrePrior(which, kernel, sigma) if prior == 'centre' else AdaptivePrior(which, sigma) if prior == 'adaptive' else PRIORS[prior](which)
     learn = lint_learner(dls, method, arch, pretrained=pretrained, prior=prior_, eta=eta, head=head, cam_method=cam_method, cam_layer=cam_layer,
@@ -159,6 +159,12 @@ def run_label(m:dict, # a run's `metrics.json` contents
         if p.get('weight', 1.) != 1: label += f" w={p['weight']:g}"
     return label + ('+swap' if p.get('swap') else '')
 
+def run_labels(runs:list, # `metrics.json` contents
+              ) -> list:  # each `run_label` once
+    "The labels of `runs` in report order: by method as in `METHODS` (the baseline first), then the others; within a method, as the runs come"
+    labels = {run_label(r): r['method'] for r in runs}
+    return sorted(labels, key=lambda l: list(METHODS).index(labels[l]) if labels[l] in METHODS else len(METHODS))
+
 # %% ../nbs/06_train.ipynb #a632c629
 def load_runs(folder) -> list:
     "Every `metrics.json` under `folder`"
@@ -174,9 +180,8 @@ def runs_table(runs:list,       # `metrics.json` contents
                split:str='test', # 'valid' or 'test'
               ) -> pd.DataFrame: # one row per `run_label`; cells 'mean ± std' over seeds
     "Mean ± std (sample std, over seeds) of the group accuracies, average, worst group and CAM-on-target, per method (and prior, weight, swap: `run_label`)"
-    rows, labels = {}, {run_label(r): r['method'] for r in runs}
-    rank = lambda l: list(METHODS).index(labels[l]) if labels[l] in METHODS else len(METHODS)
-    for label in sorted(labels, key=rank):  # the baseline first; a stable sort keeps the runs' order within a method
+    rows = {}
+    for label in run_labels(runs):
         rs = [r[split] for r in runs if run_label(r) == label]
         row = {'seeds': len(rs)}
         for g in rs[0]['group_accuracy']: row[g] = _pm([r['group_accuracy'][g] for r in rs])
