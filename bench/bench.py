@@ -11,6 +11,14 @@ because this machine is noisy. Ratios are to a baseline measured in the same run
     pytorch-grad-cam's GradCAM (resized, normalised numpy maps) and torchcam's GradCAM (normalised low-res maps).
 (c) HiResCAM of every class, small CNN, batch 64, 64 px: lint's batched maps (the baseline) against the origin's way,
     one backward per image per class over the batch, for 2 and 10 classes.
+(d) The data pipeline, on the synthetic data (1,000 training images, 64 px, batch 64), on this machine's device:
+    images/s of one epoch of the training loader, decoding every file (`cache=False`, the baseline) against the
+    decoded cache (`CachedDL`); and of one epoch of the project's Learner (small CNN, exact-CAM loss, its metrics)
+    on each.
+(e) Only where there is a GPU (`cuda` records): the default setting (small CNN, 64 px, batch 64, exact-CAM loss) as
+    a bare PyTorch loop over GPU-resident tensors (the baseline), as fastai's loop with `CAMLossCallback` over
+    GPU-resident tensors without metrics (fp32 and bf16), and as the project's Learner on the cached pipeline with its
+    metrics; then resnet18 at 224 px in bf16, the exact-CAM loss step against ERM's.
 
 Results go to bench/results.json, one record per measurement: name, median seconds, ratio to its baseline, repeats.
 """
@@ -18,9 +26,12 @@ import json, os, statistics, time
 from pathlib import Path
 from fastai.vision.all import *
 from fastcore.test import test_close
-from lint_nb.cam import small_cnn, lint_model, cam, CAMCallback
+from lint_nb.cam import small_cnn, lint_model, cam, cam_from_features, CAMCallback
 from lint_nb.loss import ClassLoss, CAMLossCallback
-from lint_nb.data import atomic_file
+from lint_nb.data import atomic_file, lint_dls, synthetic_data
+from lint_nb.loss import CentrePrior, background_loss, select_cam
+from lint_nb.learner import lint_learner, set_precision
+import tempfile
 
 REPEATS = int(os.environ.get('BENCH_REPEATS', 7))
 
@@ -94,6 +105,64 @@ def per_image_loop(n_classes, bs=64):
                   f'hirescam_{n_classes}cls_per_image_loop': lambda: loop_hirescam(model, x)})
     return _records(meds, f'hirescam_{n_classes}cls_lint_batched')
 
+def _sync():
+    if torch.cuda.is_available(): torch.cuda.synchronize()
+
+def _epoch(learn):
+    "One training epoch, without validation"
+    with learn.no_bar(), learn.no_logging(): learn.fit(1, 1e-3, cbs=_TrainOnly())
+    _sync()
+
+def pipeline(device, n_train=1000):
+    "(d) images/s of the training loader and of the project's Learner, decoding every file against the decoded cache"
+    path = synthetic_data(tempfile.mkdtemp(), n_train=n_train, n_valid=64, n_test=64)
+    dls = {k: lint_dls(path, cache=c, device=device) for k, c in (('decode', False), ('cached', True))}
+    n = len(dls['cached'].train) * 64
+    def loader(d):
+        for b in d.train: pass
+        _sync()
+    fns = {f'loader_{k}': (lambda d=d: loader(d)) for k, d in dls.items()}
+    learners = {k: lint_learner(d, 'camloss') for k, d in dls.items()}
+    fns.update({f'learner_epoch_{k}': (lambda l=l: _epoch(l)) for k, l in learners.items()})
+    meds = timed(fns, repeats=3)
+    recs = _records({k: v for k, v in meds.items() if k.startswith('loader')}, 'loader_decode', device=str(device))
+    recs += _records({k: v for k, v in meds.items() if k.startswith('learner')}, 'learner_epoch_decode', device=str(device))
+    for r in recs: r['images_per_s'] = n / r['median_s']
+    return recs
+
+def bare_loop(model, x, y, steps, cam_loss=True):
+    "The ceiling: a plain PyTorch training loop over GPU-resident tensors, with the exact-CAM background loss"
+    opt, prior = torch.optim.AdamW(model.parameters(), 1e-3), CentrePrior()
+    for i in range(steps):
+        xb, yb = x[i % len(x)], y[i % len(y)]
+        with hook_output(model[0], detach=False) as h: logits = model(xb)
+        loss = F.cross_entropy(logits, yb)
+        if cam_loss:
+            cams = cam_from_features(h.stored, model[1][2])
+            loss = loss + prior(cams, logits, yb, tuple(xb.shape[-2:]))
+        opt.zero_grad(); loss.backward(); opt.step()
+    _sync()
+
+def cuda_section(steps=40, device='cuda'):
+    "(e) images/s of the default setting on a GPU: the bare loop, fastai's loop on GPU tensors, the project's Learner; resnet18 224 px bf16"
+    dev, bs = torch.device(device), 64
+    x, y = torch.rand(steps, bs, 3, 64, 64, device=dev), torch.randint(0, 2, (steps, bs), device=dev)
+    gpu_dls = _dls(steps).to(dev)
+    path = synthetic_data(tempfile.mkdtemp(), n_train=steps * bs, n_valid=64, n_test=64)
+    real = lint_learner(lint_dls(path, device=dev), 'camloss')  # fastai moves the model to the data's device at fit
+    fa = {p: set_precision(Learner(gpu_dls, lint_model().to(dev), loss_func=ClassLoss(), cbs=CAMLossCallback(1.)), p) for p in ('fp32', 'bf16')}
+    bare = lint_model().to(dev)
+    fns = {'cuda_bare_loop_fp32': lambda: bare_loop(bare, x, y, steps),
+           'cuda_fastai_gpu_tensors_fp32': lambda: _epoch(fa['fp32']), 'cuda_fastai_gpu_tensors_bf16': lambda: _epoch(fa['bf16']),
+           'cuda_lint_learner_cached_fp32': lambda: _epoch(real)}
+    recs = _records(timed(fns, repeats=5), 'cuda_bare_loop_fp32', device=str(dev))
+    for r in recs: r['images_per_s'] = steps * bs / r['median_s']
+    big = {k: set_precision(Learner(_dls(4, bs=64, size=224).to(dev), lint_model('resnet18').to(dev), loss_func=ClassLoss(), cbs=cb), 'bf16')
+           for k, cb in (('erm', CAMCallback('cam')), ('exact_cam_loss', CAMLossCallback(1., method='cam')))}
+    recs += _records(timed({f'cuda_resnet18_224_bf16_{k}': (lambda l=l: _epoch(l)) for k, l in big.items()}, repeats=5),
+                     'cuda_resnet18_224_bf16_erm', per=4, device=str(dev))
+    return recs
+
 def main():
     torch.set_num_threads(int(os.environ.get('BENCH_THREADS', torch.get_num_threads())))
     set_seed(0)
@@ -101,12 +170,14 @@ def main():
     recs += train_steps('small_cnn', 12); recs += train_steps('resnet18', 4)
     recs += extraction()
     for n in (2, 10): recs += per_image_loop(n)
+    recs += pipeline(default_device())
+    if torch.cuda.is_available(): recs += cuda_section()
     out = Path(__file__).parent / 'results.json'
     meta = dict(machine=f'{os.cpu_count()} CPU cores, torch {torch.__version__}, {torch.get_num_threads()} threads',
-                device='cpu', repeats=REPEATS, seconds=round(time.time() - t0), records=recs)
+                device=torch.cuda.get_device_name() if torch.cuda.is_available() else 'cpu', repeats=REPEATS, seconds=round(time.time() - t0), records=recs)
     with atomic_file(out) as tmp: tmp.write_text(json.dumps(meta, indent=1))
     print(f"{'measurement':45} {'median s':>10} {'ratio':>7}  baseline")
-    for r in recs: print(f"{r['name']:45} {r['median_s']:10.4f} {r['ratio']:7.2f}  {r['baseline']}")
+    for r in recs: print(f"{r['name']:45} {r['median_s']:10.4f} {r['ratio']:7.2f}  {r['baseline']}" + (f"  {r['images_per_s']:,.0f} images/s" if 'images_per_s' in r else ''))
     print(f"({REPEATS} interleaved repeats, {meta['seconds']} s in all; written to {out})")
 
 if __name__ == '__main__': main()

@@ -8,8 +8,8 @@ from fastai.vision.all import *
 import functools, torchvision
 
 # %% auto #0
-__all__ = ['CAM_METHODS', 'cam_head', 'small_cnn', 'lint_model', 'cam_linear', 'cam_from_features', 'upsample', 'cam_layer',
-           'pick_class', 'cam_method', 'grad_cams', 'cam', 'CAMCallback', 'cam_callback']
+__all__ = ['CAM_METHODS', 'cam_head', 'small_cnn', 'lint_model', 'cam_linear', 'no_autocast', 'cam_from_features', 'upsample',
+           'cam_layer', 'pick_class', 'cam_method', 'grad_cams', 'cam', 'CAMCallback', 'cam_callback']
 
 # %% ../nbs/01_cam.ipynb #8a08a619
 def cam_head(nf:int,    # features out of the body
@@ -65,29 +65,36 @@ def cam_linear(head:nn.Module) -> nn.Linear:
     return mods[2]
 
 # %% ../nbs/01_cam.ipynb #e18fdef3
-def cam_from_features(feats:Tensor,      # body features, B×K×h×w
+def no_autocast(device, # a device (or its name) whose autocast to turn off
+               ):
+    "A region with autocast off on `device`'s type: under mixed precision the CAM arithmetic stays in float32"
+    return torch.autocast(torch.device(device).type, enabled=False)
+
+def cam_from_features(feats:Tensor,      # body features, B×K×h×w (any float type)
                       linear:nn.Linear,  # the head's linear layer, C×K
                      ) -> Tensor:        # CAMs of every class, B×C×h×w (float32)
-    "Exact CAMs: the head's weights (no bias) times the body features at every cell, as one batched matmul"
-    f = feats.as_subclass(Tensor).float()
+    "Exact CAMs: the head's weights (no bias) times the body features at every cell, as one batched matmul in float32"
+    f = feats.as_subclass(Tensor)
     b, _, h, w = f.shape
-    return torch.bmm(linear.weight.float().expand(b, -1, -1), f.flatten(2)).view(b, -1, h, w)
+    with no_autocast(f.device):  # autocast would run `bmm` in half precision, whatever the inputs
+        return torch.bmm(linear.weight.float().expand(b, -1, -1), f.float().flatten(2)).view(b, -1, h, w)
 
 # %% ../nbs/01_cam.ipynb #a5d9cea1
 @functools.lru_cache(maxsize=32)
-def _resize_matrix(n:int, size:int, device, dtype) -> Tensor:
-    "The `size`×`n` matrix of 1-D linear interpolation (align_corners=False), from `F.interpolate` on the identity"
-    eye = torch.eye(n, device=device, dtype=dtype)[:, None]
-    return F.interpolate(eye, size=size, mode='linear', align_corners=False)[:, 0].T.contiguous()
+def _resize_matrix(n:int, size:int, device) -> Tensor:
+    "The float32 `size`×`n` matrix of 1-D linear interpolation (align_corners=False), from `F.interpolate` on the identity"
+    with no_autocast(device):  # one dtype whatever the caller's autocast: the cache is shared by every caller
+        eye = torch.eye(n, device=device)[:, None]
+        return F.interpolate(eye, size=size, mode='linear', align_corners=False)[:, 0].T.contiguous()
 
-def upsample(maps:Tensor, # B×C×h×w
+def upsample(maps:Tensor, # B×C×h×w (any float type)
              size:tuple,  # (H, W)
-            ) -> Tensor:  # B×C×H×W
-    "Bilinear resizing (align_corners=False) of `maps` to `size`, as `M_h @ maps @ M_wᵀ`"
-    (h, w), (H, W) = maps.shape[-2:], size
+            ) -> Tensor:  # B×C×H×W, float32
+    "Bilinear resizing (align_corners=False) of `maps` to `size`, as `M_h @ maps @ M_wᵀ` in float32"
+    (h, w), (H, W), maps = maps.shape[-2:], size, maps.float()
     if (h, w) == (H, W): return maps
-    mh, mw = (_resize_matrix(n, N, maps.device, maps.dtype) for n, N in ((h, H), (w, W)))
-    return mh @ maps @ mw.T
+    mh, mw = (_resize_matrix(n, N, maps.device) for n, N in ((h, H), (w, W)))
+    with no_autocast(maps.device): return mh @ maps @ mw.T
 
 # %% ../nbs/01_cam.ipynb #9a57e346
 CAM_METHODS = ('cam', 'gradcam', 'hirescam')  # the exact CAM, Grad-CAM and HiResCAM
@@ -114,7 +121,7 @@ def pick_class(maps:Tensor, # B×C×h×w
                idx:Tensor,  # B class indices
               ) -> Tensor:  # B×1×h×w
     "The map of class `idx[b]` for each image `b`"
-    idx = idx.as_subclass(Tensor).long().view(-1, 1, 1, 1)
+    idx = idx.as_subclass(Tensor).to(maps.device).long().view(-1, 1, 1, 1)
     return maps.as_subclass(Tensor).gather(1, idx.expand(-1, 1, *maps.shape[2:]))
 
 def cam_method(model:nn.Module, # the model
@@ -138,12 +145,13 @@ def grad_cams(acts:Tensor,        # activations of the CAM layer, B×K×h×w, st
     if not acts.requires_grad: raise ValueError('the CAM layer has no gradient: run the model with gradients enabled')
     n, c = logits.shape
     idxs = [target.as_subclass(Tensor).long().view(-1, 1)] if target is not None else [logits.new_full((n, 1), k, dtype=torch.long) for k in range(c)]
-    a, maps = acts.as_subclass(Tensor), []  # plain-tensor arithmetic; the gradient is taken at `acts` itself
+    a, maps = acts.as_subclass(Tensor).float(), []  # plain float32 arithmetic; the gradient is taken at `acts` itself
     for idx in idxs:
         g, = torch.autograd.grad(logits.as_subclass(Tensor).gather(1, idx).sum(), acts, create_graph=create_graph, retain_graph=True)
-        g = g.as_subclass(Tensor)
-        maps.append((g.mean((2, 3), keepdim=True) * a).sum(1, keepdim=True).relu() if method == 'gradcam' else (g * a).sum(1, keepdim=True))
-    return torch.cat(maps, 1).float()
+        g = g.as_subclass(Tensor).float()
+        with no_autocast(a.device):
+            maps.append((g.mean((2, 3), keepdim=True) * a).sum(1, keepdim=True).relu() if method == 'gradcam' else (g * a).sum(1, keepdim=True))
+    return torch.cat(maps, 1)
 
 # %% ../nbs/01_cam.ipynb #39782cf2
 def cam(model:nn.Module,    # `nn.Sequential(body, head)` (or any CNN, for gradient methods)

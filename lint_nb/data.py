@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #d488ad45
 from __future__ import annotations
-import json, os, shutil, tempfile, warnings
+import functools, hashlib, json, os, shutil, tempfile, warnings
 from contextlib import contextmanager
 import numpy as np, pandas as pd
 from pathlib import Path
@@ -12,11 +12,12 @@ from PIL import Image
 from fastai.vision.all import *
 
 # %% auto #0
-__all__ = ['CLASSES', 'PLACES', 'WATERBIRDS_CLASSES', 'SPLITS', 'MASK_CMAP', 'group_names', 'background', 'object_mask',
-           'class_marks', 'synthetic_image', 'synthetic_metadata', 'atomic_dir', 'make_synthetic', 'atomic_file',
-           'write_json', 'synthetic_data', 'rgb_image', 'LintImage', 'BinaryMask', 'image_problem', 'drop_unreadable',
-           'check_table', 'lint_table', 'require_columns', 'read_metadata', 'waterbirds_table', 'NameOf', 'lint_block',
-           'class_weights', 'lint_dls']
+__all__ = ['CLASSES', 'PLACES', 'WATERBIRDS_CLASSES', 'SPLITS', 'CACHE_VERSION', 'MASK_CMAP', 'group_names', 'background',
+           'object_mask', 'class_marks', 'synthetic_image', 'synthetic_metadata', 'atomic_dir', 'make_synthetic',
+           'atomic_file', 'write_json', 'synthetic_data', 'rgb_image', 'LintImage', 'BinaryMask', 'image_problem',
+           'drop_unreadable', 'check_table', 'lint_table', 'require_columns', 'read_metadata', 'waterbirds_table',
+           'NameOf', 'decode_file', 'cache_file', 'cache_stamp', 'build_cache', 'cache_fresh', 'cache_array',
+           'cache_table', 'CachedItem', 'CachedDL', 'CachedWeightedDL', 'lint_block', 'class_weights', 'lint_dls']
 
 # %% ../nbs/00_data.ipynb #c3922bf7
 CLASSES = ('spots', 'patch')  # class names of the synthetic data (y = 0, 1)
@@ -352,21 +353,147 @@ class NameOf:
         c = self.classes[int(row.y)]
         return c if self.places is None else f'{c}/{self.places[int(row.place)]}'
 
+# %% ../nbs/00_data.ipynb #cd1adc66
+CACHE_VERSION = 1  # bump when `decode_file` changes what it makes; old caches are then rebuilt
+
+def decode_file(fname,           # an image or mask file
+                size:int=None,   # squish it to `size`×`size`, as `lint_block` does
+                kind:str='image', # 'image' (RGB, `LintImage`) or 'mask' (0/1, `BinaryMask`)
+               ) -> Tensor:      # uint8: a `TensorImage` 3×H×W or a `TensorMask` H×W
+    "One file through the item pipeline of `lint_block` (open, resize, to tensor), as the cache stores it"
+    o = (LintImage if kind == 'image' else BinaryMask).create(fname)
+    if size: o = Resize(size, method='squish')(o)
+    return ToTensor()(o)
+
+# %% ../nbs/00_data.ipynb #2260dade
+def cache_file(files,            # the files, in cache order
+               size:int=None,    # their resize
+               kind:str='image', # 'image' or 'mask'
+               folder='.',       # where caches are kept (in `.lint_cache/`)
+              ) -> Path:
+    "Where the cache of `files` at `size` goes: one name per file list, kind and size"
+    h = hashlib.sha1(json.dumps([kind, size, list(map(str, files))]).encode()).hexdigest()[:12]
+    return Path(folder) / '.lint_cache' / f"{kind}-{f'{size}px' if size else 'fullsize'}-{h}.npy"
+
+def cache_stamp(files) -> str: # a hash of the files' sizes and modification times, and of `CACHE_VERSION`
+    "What a cache must have been made from to be fresh"
+    stats = [(s.st_size, s.st_mtime_ns) for s in map(os.stat, files)]
+    return hashlib.sha1(json.dumps([CACHE_VERSION, stats]).encode()).hexdigest()
+
+# %% ../nbs/00_data.ipynb #40f89b63
+def build_cache(files,            # the files, in cache order
+                fname,            # the `.npy` to write (atomically)
+                size:int=None,    # their resize
+                kind:str='image', # 'image' or 'mask'
+               ) -> Path:         # `fname`
+    "Decode every file once (`decode_file`) into one uint8 `.npy`, then write its `cache_stamp` beside it (`.json`), each atomically"
+    fname, first = Path(fname), decode_file(files[0], size, kind)
+    with atomic_file(fname, suffix='.npy') as tmp:
+        arr = np.lib.format.open_memmap(tmp, mode='w+', dtype=np.uint8, shape=(len(files), *first.shape))
+        for i, f in enumerate(files):
+            t = decode_file(f, size, kind) if i else first
+            if t.shape != first.shape: raise ValueError(f'{f}: decodes to {tuple(t.shape)}, unlike {files[0]} ({tuple(first.shape)}); pass a size to resize every image to')
+            arr[i] = t.numpy()
+        arr.flush(); del arr
+    write_json(dict(stamp=cache_stamp(files), n=len(files)), fname.with_suffix('.json'))  # last: a cache without it is not trusted
+    return fname
+
+def cache_fresh(files, fname) -> bool:
+    "Whether the cache `fname` exists and was made from `files` as they are now"
+    try: s = json.loads(Path(fname).with_suffix('.json').read_text())
+    except (OSError, ValueError): return False
+    return Path(fname).exists() and s.get('n') == len(files) and s.get('stamp') == cache_stamp(files)
+
+# %% ../nbs/00_data.ipynb #5c4c8462
+@functools.lru_cache(maxsize=8)
+def cache_array(fname) -> np.ndarray: # read-only, memory-mapped
+    "A cache file, memory-mapped (once per process)"
+    return np.load(fname, mmap_mode='r')
+
+def cache_table(df:pd.DataFrame, # a lint table
+                size:int=None,   # the resize of its images (None: all images must have one size)
+                folder=None,     # where the caches go; default: the folder that holds all the images and masks
+               ) -> pd.DataFrame: # `df` plus `cache, cache_idx` (and `mask_cache, mask_cache_idx`)
+    "`df` with the decoded cache of its images (and masks), made on first use; `df` unchanged, with a warning, where the cache cannot be written"
+    files = list(df.file) + list(df.get('mask', []))
+    folder = Path(folder or os.path.commonpath([os.path.dirname(os.path.abspath(f)) for f in files]))
+    out = df.copy()
+    for kind, col, pre in (('image', 'file', ''), ('mask', 'mask', 'mask_')):
+        if col not in df: continue
+        files = sorted(set(df[col]))
+        fname = cache_file(files, size, kind, folder)
+        if not cache_fresh(files, fname):
+            try: build_cache(files, fname, size, kind)
+            except OSError as e:
+                warnings.warn(f'{fname.parent}: cannot write the decoded image cache ({e}); every image will be decoded every epoch')
+                return df
+            cache_array.cache_clear(); _cache_tensor.cache_clear()  # a cache rebuilt in place is read anew
+        out[pre + 'cache'], out[pre + 'cache_idx'] = str(fname), df[col].map({f: i for i, f in enumerate(files)}).to_numpy()
+    return out
+
+# %% ../nbs/00_data.ipynb #5b0e386d
+class CachedItem(DisplayedTransform):
+    "Getter of one row of a cached lint table: its image (or, with `prefix='mask_'`, its mask) from the cache; a file name passes through"
+    def __init__(self, prefix:str='', cls=TensorImage): store_attr()
+    def __call__(self, row, **kwargs):
+        if isinstance(row, (str, Path)): return row  # a file (`test_dl` of files): `LintImage.create` opens it
+        return self.cls(torch.from_numpy(np.array(cache_array(row[self.prefix + 'cache'])[row[self.prefix + 'cache_idx']])))
+
+# %% ../nbs/00_data.ipynb #b5ddb066
+@functools.lru_cache(maxsize=8)
+def _cache_tensor(fname, device):
+    "The cache as a tensor on `device`: read once, kept for the process (on the CPU when it is larger than 2 GiB)"
+    a = cache_array(fname)
+    t = torch.from_numpy(np.ascontiguousarray(a))
+    return t.to(device) if a.nbytes < 2**31 else t
+
+class CachedDL(TfmdDL):
+    "A `TfmdDL` that makes each batch of a cached lint table by indexing the cache once per array, on its device, instead of item by item"
+    def _arrays(self):
+        "(type, rows, values) for each part of a sample; None when the items are not cached rows or workers load them"
+        items = getattr(self.dataset, 'items', None)
+        if self.fake_l.num_workers or not isinstance(items, pd.DataFrame) or 'cache' not in items or not len(items): return None
+        dev = self.device or torch.device('cpu')
+        if getattr(self, '_arrs', None) is None or self._arrs_dev != dev:
+            arrs = []
+            for tl in self.dataset.tls:
+                get = first(f for f in tl.tfms.fs if isinstance(f, CachedItem))
+                if get is None:  # labels, groups: through their own pipelines, once
+                    v = [tl[i] for i in range(len(items))]
+                    arrs.append((type(v[0]), None, torch.stack(v).as_subclass(Tensor).to(dev)))
+                else:
+                    rows = torch.as_tensor(items[get.prefix + 'cache_idx'].to_numpy())
+                    vals = _cache_tensor(items[get.prefix + 'cache'].iloc[0], dev)
+                    arrs.append((get.cls, rows.to(vals.device), vals))
+            self._arrs, self._arrs_dev = arrs, dev
+        return self._arrs
+
+    def create_batches(self, samps):
+        arrs = self._arrays()
+        if arrs is None: yield from super().create_batches(samps); return
+        for idxs in self.chunkify(samps):
+            i = torch.as_tensor(list(idxs))
+            yield tuple(cls(v[(i if rows is None else rows[i]).to(v.device)]) for cls, rows, v in arrs)
+
+class CachedWeightedDL(CachedDL, WeightedDL):
+    "`CachedDL` drawing its training items with fastai's `WeightedDL` weights"
+
 # %% ../nbs/00_data.ipynb #4c89a0a2
 def lint_block(classes,          # class names, in vocabulary order
                groups,           # group names, in vocabulary order
                masks:bool=False, # read the `mask` column as a `BinaryMask`
                size:int=None,    # resize images (and masks) to `size`×`size`, if given
+               cached:bool=False, # read images and masks from the decoded cache of the table (`cache_table`), in batches (`CachedDL`)
               ) -> DataBlock:
     "A `DataBlock` of (image → class, group[, mask]) over a lint table"
     blocks = [ImageBlock(LintImage), CategoryBlock(vocab=list(classes), sort=False), CategoryBlock(vocab=list(groups), sort=False)]
-    getters = [ColReader('file'), ColReader('label'), ColReader('group')]
+    getters = [CachedItem() if cached else ColReader('file'), ColReader('label'), ColReader('group')]
     if masks:
         blocks.append(TransformBlock(type_tfms=BinaryMask.create, item_tfms=AddMaskCodes(codes=['background', 'object']),
                                      batch_tfms=IntToFloatTensor))
-        getters.append(ColReader('mask'))
+        getters.append(CachedItem('mask_', TensorMask) if cached else ColReader('mask'))
     return DataBlock(blocks=blocks, getters=getters, n_inp=1, splitter=ColSplitter('is_valid'),
-                     item_tfms=Resize(size, method='squish') if size else None)
+                     item_tfms=Resize(size, method='squish') if size else None, dl_type=CachedDL if cached else None)
 
 # %% ../nbs/00_data.ipynb #c5040c9e
 def class_weights(df:pd.DataFrame) -> np.ndarray: # one weight per row
@@ -380,16 +507,20 @@ def lint_dls(source,             # a lint table, or a Waterbirds-format folder
              size:int=None,      # resize images to `size`, if given
              masks:bool=None,    # use masks; default: when the table has a `mask` column
              balance:bool=False, # draw training images so that every class is seen equally often
-             num_workers:int=0,  # DataLoader workers
-             **kwargs,           # passed to `DataBlock.dataloaders`
+             num_workers:int=0,  # DataLoader workers (they decode files; with workers there is no cache)
+             cache:bool=True,    # decode every image once into a uint8 cache beside the data (`cache_table`) and make batches from it
+             **kwargs,           # passed to `Datasets.dataloaders` (`device`, say)
             ) -> DataLoaders:    # train, valid and test (`dls[2]`) loaders
     "`DataLoaders` for a lint table or a Waterbirds-format folder, with the test split as `dls[2]`"
     df = source if isinstance(source, pd.DataFrame) else waterbirds_table(source)
     if masks is None: masks = 'mask' in df
-    block = lint_block(df.label.cat.categories, df.group.cat.categories, masks, size)
+    if not masks: df = df.drop(columns='mask', errors='ignore')
+    if cache and not num_workers: df = cache_table(df, size)
+    block = lint_block(df.label.cat.categories, df.group.cat.categories, masks, size, cached='cache' in df)
     fit = df[df.split != 'test'].assign(is_valid=lambda d: d.split == 'valid').reset_index(drop=True)
-    if balance: dls = block.weighted_dataloaders(fit, class_weights(fit), bs=bs, num_workers=num_workers, **kwargs)
-    else: dls = block.dataloaders(fit, bs=bs, num_workers=num_workers, **kwargs)
+    dss = block.datasets(fit)
+    if balance: kwargs.update(dl_type=CachedWeightedDL if 'cache' in df else WeightedDL, dl_kwargs=({'wgts': class_weights(fit)[dss.splits[0]]}, {}))
+    dls = dss.dataloaders(bs=bs, num_workers=num_workers, after_item=block.item_tfms, after_batch=block.batch_tfms, **kwargs)
     dls.loaders.append(dls.test_dl(df[df.split == 'test'], with_labels=True))
     return dls
 

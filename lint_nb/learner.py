@@ -11,7 +11,8 @@ from .loss import *
 from .metrics import *
 
 # %% auto #0
-__all__ = ['METHODS', 'GroupDROCallback', 'lint_learner', 'fit_lint', 'predict_files']
+__all__ = ['METHODS', 'PRECISIONS', 'GroupDROCallback', 'lint_learner', 'fit_lint', 'predict_files', 'DeviceMixedPrecision',
+           'pick_precision', 'set_precision']
 
 # %% ../nbs/04_learner.ipynb #df8e72be
 class GroupDROCallback(Callback):
@@ -83,3 +84,34 @@ def predict_files(learn:Learner, # a trained (or loaded) `lint` Learner
     vocab = learn.dls.train_ds.tls[1].vocab if hasattr(learn.dls.train_ds, 'tls') else learn.dls.vocab[0]
     p, i = probs.max(1)
     return [(vocab[j], q) for j, q in zip(i.tolist(), p.tolist())]
+
+# %% ../nbs/04_learner.ipynb #126b40b5
+class DeviceMixedPrecision(MixedPrecision):
+    "fastai's `MixedPrecision`, autocasting on the device of the data (CUDA or CPU) instead of on CUDA only"
+    def before_fit(self):
+        dev, bf16 = torch.device(self.dls.device or 'cpu').type, AMPMode(self.amp_mode) == AMPMode.BF16
+        if bf16 and dev == 'cuda' and not torch.cuda.is_bf16_supported(): raise ValueError('this GPU has no bfloat16: use precision fp16')
+        self.kwargs['enabled'] = not bf16  # bfloat16 has float32's range: no loss scaling
+        self.autocast = torch.autocast(dev, dtype=torch.bfloat16 if bf16 else torch.float16)
+        self.learn.scaler, self.scales = torch.amp.GradScaler(dev, **self.kwargs), L()
+
+# %% ../nbs/04_learner.ipynb #ba45920c
+PRECISIONS = ('auto', 'fp32', 'bf16', 'fp16')  # the training precisions `fit_run` takes
+
+def pick_precision(precision:str='auto', # 'auto' or one of `PRECISIONS`
+                   device='cpu',         # the training device
+                   arch:str='small_cnn', # the model (see `lint_model`)
+                  ) -> str:              # 'fp32', 'bf16' or 'fp16'
+    "Resolve 'auto': float32 on the CPU and for the small CNN; on a GPU, bfloat16 where it has it, else float16"
+    if precision not in PRECISIONS: raise ValueError(f'precision must be one of {PRECISIONS}, got {precision!r}')
+    if precision != 'auto': return precision
+    if torch.device(device).type != 'cuda' or arch == 'small_cnn': return 'fp32'
+    return 'bf16' if torch.cuda.is_bf16_supported() else 'fp16'
+
+def set_precision(learn:Learner,  # a `lint` Learner
+                  precision:str, # 'fp32', 'bf16' or 'fp16' (from `pick_precision`)
+                 ) -> Learner:
+    "Train `learn` in `precision`: `DeviceMixedPrecision` for 'bf16' and 'fp16', nothing for 'fp32'"
+    if precision not in PRECISIONS[1:]: raise ValueError(f'precision must be one of {PRECISIONS[1:]}, got {precision!r}')
+    if precision != 'fp32': learn.add_cb(DeviceMixedPrecision(precision))
+    return learn

@@ -148,7 +148,7 @@ def load_config(folder) -> dict:
     return cfg
 
 def load_weights(folder,      # a folder written by `save_weights`
-                 device=None, # where the model goes; default: CPU
+                 device=None, # where the model goes; default: fastai's `default_device()`, where `DataLoaders` go too
                 ) -> Learner: # a `lint` Learner for prediction and CAMs
     "Rebuild a Learner from `weights.pt` and `model.json`, refusing a weights file that does not match its SHA-256 or holds anything but tensors"
     cfg, f = load_config(folder), Path(folder) / WEIGHTS
@@ -156,9 +156,10 @@ def load_weights(folder,      # a folder written by `save_weights`
     if _sha256(f) != cfg['sha256']: raise ValueError(f'{f}: refused: its SHA-256 does not match {CONFIG} (tampered with, or partly written)')
     try: sd = torch.load(f, map_location='cpu', weights_only=True)
     except pickle.UnpicklingError as e: raise ValueError(f'{f}: refused: it holds more than tensors ({str(e).splitlines()[0]})') from None
-    dls = _empty_dls(cfg['classes'], cfg['groups'], cfg['size'], device=device or 'cpu')
+    device = device or default_device()
+    dls = _empty_dls(cfg['classes'], cfg['groups'], cfg['size'], device=device)
     learn = lint_learner(dls, arch=cfg['arch'], head=cfg['head'], cam_method=cfg.get('cam_method', 'auto'), cam_layer=cfg.get('cam_layer'))
-    learn.model.load_state_dict(sd); learn.model.to(device or 'cpu')
+    learn.model.load_state_dict(sd); learn.model.to(device)
     return learn
 
 # %% ../nbs/05b_runs.ipynb #3d76459d

@@ -164,6 +164,11 @@ def _plot_cams(results, root, fname, n=8):
     _save_fig(compare_cams(learners, dl=dls[2], n=n), fname, dpi=80)
 
 # %% ../nbs/08_sweep.ipynb #a5d56e49
+def _figure(draw, fname, alt:str) -> list:
+    "The report's lines for the figure `draw(fname)` makes, or a line saying why it could not be drawn"
+    try: draw(fname); return [f'![{alt}]({Path(fname).name})', '']
+    except Exception as e: return [f'*Figure not drawn ({alt}): {type(e).__name__}: {(str(e).strip().splitlines() or [""])[-1]}*', '']
+
 def _setting(m): return (m['data'], m['params']['p'] if m['data'] == 'synthetic' else 0)  # a report section: a data set (and p)
 
 def write_sweep_report(folder,             # the sweep's folder, with `sweep.json`
@@ -179,11 +184,11 @@ def write_sweep_report(folder,             # the sweep's folder, with `sweep.jso
                runs_table([m for m in done if _setting(m) == setting], 'test').to_markdown(), '']
     failed = [(run_id(pr), e) for pr, m, e in results if m is None]
     if failed: md += ['## Failed or missing runs', '', '| run | error |', '|---|---|'] + [f'| {r} | {e} |' for r, e in failed] + ['']
-    if done:
-        _plot_groups(done, folder / 'groups.png'); md += ['![group accuracies](groups.png)', '']
+    if done:  # the figures show the finished runs only; one that cannot be drawn is named, and the report is still written
+        md += _figure(lambda f: _plot_groups(done, f), folder / 'groups.png', 'group accuracies')
         if len({_setting(m) for m in done if m['data'] == 'synthetic'}) > 1:
-            _plot_vs_p([m for m in done if m['data'] == 'synthetic'], folder / 'worst_group_vs_p.png'); md += ['![worst group vs p](worst_group_vs_p.png)', '']
-        _plot_cams(results, root, folder / 'cams.png'); md += ['![CAMs of each method on the same test images](cams.png)', '']
+            md += _figure(lambda f: _plot_vs_p([m for m in done if m['data'] == 'synthetic'], f), folder / 'worst_group_vs_p.png', 'worst group vs p')
+        md += _figure(lambda f: _plot_cams(results, root, f), folder / 'cams.png', 'CAMs of each method on the same test images')
     md = '\n'.join(md)
     with atomic_file(folder / 'report.md') as tmp: tmp.write_text(md)
     return md
@@ -227,3 +232,5 @@ def lint_sweep(name:Param('sweep name: the report goes to <root>/<name>/report.m
         sweep(name, runs, Path(root).resolve(), jobs, retry_failed=retry_failed)
     except (ValueError, FileNotFoundError) as e: _fail('lint_sweep', e)
     print((Path(root) / name / 'report.md').read_text())
+    failed = [run_id(pr) for pr, m, _ in _sweep_results(Path(root).resolve() / name, Path(root).resolve()) if m is None]
+    if failed: print(f'lint_sweep: {len(failed)} of {len(runs)} runs failed or did not run (see the report): {", ".join(failed)}', file=sys.stderr); sys.exit(1)

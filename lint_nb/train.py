@@ -75,7 +75,9 @@ def fit_run(method:str='default', # 'default' (ERM), 'camloss' or 'groupdro'
             eta:float=0.01,       # 'groupdro': step size of the group weights
             p:float=0.95,         # 'synthetic': spurious agreement in train
             n_train:int=4000,     # 'synthetic': training images
-            device:str='auto',    # 'auto' (CUDA when there is one, with mixed precision), 'cpu' or 'cuda'
+            device:str='auto',    # 'auto' (CUDA when there is one), 'cpu' or 'cuda'
+            precision:str='auto', # 'auto' (see `pick_precision`), 'fp32', 'bf16' or 'fp16'
+            cache:bool=True,      # decode the images once into a uint8 cache beside the data (`lint_dls`); False: decode every epoch
             quiet:bool=False,     # no progress bar or table
             checkpoint=None,      # a file: save a `Checkpoint` there after every epoch
             resume:bool=False,    # go on from `checkpoint` when it exists
@@ -89,20 +91,20 @@ def fit_run(method:str='default', # 'default' (ERM), 'camloss' or 'groupdro'
     with main_process_first(dev):  # under DDP, rank 0 makes the synthetic data; the others then read it
         table, folder = data_table(data, path, masks=masks, columns=columns, n_test=n_test, p=p, n_train=n_train, img_size=img_size)
     set_seed(seed, reproducible=True)
-    dls = lint_dls(table, bs=bs, size=_resize(data, img_size), balance=ifnone(balance, data == 'caltech256'), device=dev)
+    dls = lint_dls(table, bs=bs, size=_resize(data, img_size), balance=ifnone(balance, data == 'caltech256'), cache=cache, device=dev)
     if (getattr(PRIORS[prior], 'needs_masks', False) or swap) and 'mask' not in table.columns:
         raise ValueError(f"{'swap' if swap else f'prior {prior!r}'} needs foreground masks, and data set {data!r} at {folder} has none")
     prior_ = CentrePrior(which, kernel, sigma) if prior == 'centre' else AdaptivePrior(which, sigma) if prior == 'adaptive' else PRIORS[prior](which)
     learn = lint_learner(dls, method, arch, pretrained=pretrained, prior=prior_, eta=eta, head=head, cam_method=cam_method, cam_layer=cam_layer,
                          schedule=THREE_PHASE if schedule == 'three_phase' else weight)
-    if dev.type == 'cuda': learn.to_fp16()
+    set_precision(learn, precision := pick_precision(precision, dev, arch))
     t0 = time.time()
     with distributed(learn), learn.added_cbs([NaNGuard()] + ([BackgroundSwap()] if swap else []) + ([Checkpoint(checkpoint, resume)] if checkpoint else []) + list(L(cbs))):
         if quiet:
             with learn.no_bar(), learn.no_logging(): fit_lint(learn, epochs, lr)
         else: fit_lint(learn, epochs, lr)
     res = dict(method=method, seed=seed, data=data, epochs=epochs, train_time_s=round(time.time() - t0, 2),
-               data_path=str(folder), device=str(dev), threads=torch.get_num_threads(), params=params, valid=scores(learn, 1), test=scores(learn, 2))
+               data_path=str(folder), device=str(dev), precision=precision, threads=torch.get_num_threads(), params=params, valid=scores(learn, 1), test=scores(learn, 2))
     return learn, res
 
 # %% ../nbs/06_train.ipynb #149c5b46
@@ -207,6 +209,9 @@ def _fail(cmd, e):
     print(f'{cmd}: error: {e}', file=sys.stderr); sys.exit(2)
 
 # %% ../nbs/06_train.ipynb #1f7f9d5d
+if __name__ == '__main__' and Path(sys.argv[0]).name == 'train.py':  # `python -m lint_nb.train`: fastcore would run each command below in turn
+    sys.exit('lint_nb.train holds four commands: run one with python -m lint_nb train|cams|predict|report ... (or lint_train, lint_cams, ...)')
+
 @call_parse
 def lint_train(method:Param('default (ERM), camloss or groupdro', str, choices=METHODS)='default',
                data:Param('data set', str, choices=DATASETS)='synthetic',
@@ -234,12 +239,15 @@ def lint_train(method:Param('default (ERM), camloss or groupdro', str, choices=M
                p:Param('synthetic: spurious agreement in train', float)=0.95,
                n_train:Param('synthetic: training images', int)=4000,
                device:Param('auto, cpu or cuda', str)='auto',
+               precision:Param('training precision: auto is float32 on the CPU and for small_cnn, else bf16 (fp16 on GPUs without it)', str, choices=list(PRECISIONS))='auto',
+               no_cache:Param('decode every image every epoch instead of once into a cache beside the data', store_true)=False,
                out:Param('folder for models/', str)='.',
                name:Param('run name (default <method>-<data>-seed<seed>)', str)=None,
                resume:Param('go on from the checkpoint of a run that was stopped (same arguments)', store_true)=False):
     "Train a model with or without the CAM background loss; write models/<name>.pkl and models/<name>/{weights.pt,model.json,metrics.json}"
     try: res = train(method, out, name, resume, data=data, path=path, masks=masks, columns=columns, n_test=n_test, epochs=epochs, img_size=img_size, bs=bs, lr=lr, seed=seed,
-                     arch=arch, head=head, cam_method=cam_method, cam_layer=cam_layer, weight=weight, schedule=schedule, prior=prior, which=which, sigma=sigma, swap=swap, eta=eta, p=p, n_train=n_train, device=device)
+                     arch=arch, head=head, cam_method=cam_method, cam_layer=cam_layer, weight=weight, schedule=schedule, prior=prior, which=which, sigma=sigma, swap=swap, eta=eta, p=p, n_train=n_train, device=device,
+                     precision=precision, cache=not no_cache)
     except (ValueError, FileNotFoundError, FileExistsError, NonFiniteLoss) as e: _fail('lint_train', e)
     print(json.dumps(res['test'], indent=1))
 

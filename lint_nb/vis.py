@@ -21,8 +21,9 @@ def batch_cams(learn:Learner,   # a `lint` Learner
     "Images, labels, groups, probabilities and upsampled CAMs of the first `n` items of `dl`, in eval mode"
     dl = (dl if dl is not None else learn.dls[2]).new(shuffle=False, drop_last=False, bs=n)
     b = dl.one_batch()
-    x, y, g = b[0], b[1].as_subclass(Tensor), b[2].as_subclass(Tensor)
     learn.model.eval()
+    x = b[0].to(next(learn.model.parameters()).device)  # the model's device: a loaded model and another run's data need not agree
+    y, g = b[1].as_subclass(Tensor).cpu(), b[2].as_subclass(Tensor).cpu()
     cb = cam_callback(learn) or CAMCallback()  # the learner's CAM method
     logits, cams = cam(learn.model, x, cb.method, layer=cb.layer, create_graph=False)
     logits = logits.as_subclass(Tensor); probs = logits.softmax(1)
