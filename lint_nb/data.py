@@ -462,7 +462,7 @@ class CachedDL(TfmdDL):
                     v = [tl[i] for i in range(len(items))]
                     arrs.append((type(v[0]), None, torch.stack(v).as_subclass(Tensor).to(dev)))
                 else:
-                    rows = torch.as_tensor(items[get.prefix + 'cache_idx'].to_numpy())
+                    rows = torch.tensor(items[get.prefix + 'cache_idx'].to_numpy(np.int64))  # a copy: pandas' arrays are read-only
                     vals = _cache_tensor(items[get.prefix + 'cache'].iloc[0], dev)
                     arrs.append((get.cls, rows.to(vals.device), vals))
             self._arrs, self._arrs_dev = arrs, dev
