@@ -47,7 +47,7 @@ bench: $(BIN)/nbdev_test
 
 ## make experiment: the main job: ERM, the CAM loss and GroupDRO, 3 seeds, p = 0.95, on the built-in synthetic data
 experiment: $(BIN)/nbdev_test
-	@echo "lint_sweep: 9 papermill runs of nbs/07_experiment.ipynb, $(JOBS) at a time (about 2 minutes each on 2 CPU cores); finished runs are skipped"
+	@echo "lint_sweep: 9 papermill runs of nbs/07_experiment.ipynb, $(JOBS) at a time (about 100 s each on 2 CPU cores); finished runs are skipped"
 	$(BIN)/lint_sweep --name effect --root experiments --jobs $(JOBS)
 	@echo "Runs: experiments/runs/; report and figures: experiments/effect/"
 

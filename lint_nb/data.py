@@ -444,8 +444,9 @@ class CachedItem(DisplayedTransform):
 def _cache_tensor(fname, device):
     "The cache as a tensor on `device`: read once, kept for the process (on the CPU when it is larger than 2 GiB)"
     a = cache_array(fname)
-    t = torch.from_numpy(np.ascontiguousarray(a))
-    return t.to(device) if a.nbytes < 2**31 else t
+    if a.nbytes < 2**31: return torch.from_numpy(np.array(a)).to(device)  # a copy in memory, then on the device
+    with warnings.catch_warnings():  # the memory map is read-only, and only ever read
+        warnings.simplefilter('ignore', UserWarning); return torch.from_numpy(a)
 
 class CachedDL(TfmdDL):
     "A `TfmdDL` that makes each batch of a cached lint table by indexing the cache once per array, on its device, instead of item by item"
