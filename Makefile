@@ -6,7 +6,7 @@ PYTHON ?= python3
 # runs at once in make experiment and make ablation (each gets cores / JOBS torch threads; the thread count changes the last digits, see the README)
 JOBS ?= 2
 
-.PHONY: test test-all check-export experiment ablation lab docs readme check-readme bench clean
+.PHONY: test test-all check-export check-docs experiment ablation lab docs readme check-readme bench clean
 
 $(BIN)/nbdev_test: settings.ini setup.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,15 +16,15 @@ $(BIN)/nbdev_test: settings.ini setup.py
 	@$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "lint (.venv)" >> $(VENV)/install.log 2>&1
 	@touch $@
 
-## make test: nbdev_test, then check that nbdev_export and the README are in sync with the notebooks
+## make test: nbdev_test, then check that nbdev_export and the README are in sync with the notebooks and that nbdev_proc_nbs (the docs' first step) runs cleanly
 test: $(BIN)/nbdev_test
 	$(BIN)/nbdev_test --n_workers 2 --timing
-	$(MAKE) --no-print-directory check-export check-readme
+	$(MAKE) --no-print-directory check-export check-readme check-docs
 
 ## make test-all: also the cells flagged slow
 test-all: $(BIN)/nbdev_test
 	$(BIN)/nbdev_test --n_workers 2 --timing --flags slow
-	$(MAKE) --no-print-directory check-export check-readme
+	$(MAKE) --no-print-directory check-export check-readme check-docs
 
 check-export: $(BIN)/nbdev_test
 	@before=$$(find lint_nb -name '*.py' | sort | xargs sha1sum); $(BIN)/nbdev_export; \
@@ -32,6 +32,13 @@ check-export: $(BIN)/nbdev_test
 	 if [ "$$before" != "$$after" ]; then diff <(echo "$$before") <(echo "$$after"); \
 	   echo "lint_nb/ was out of sync with nbs/: nbdev_export has now rewritten it; commit the result"; exit 1; fi
 	@echo "nbdev_export leaves no diff"
+
+## check-docs: the first step of nbdev_docs and nbdev_preview (it needs no Quarto), which runs every cell that imports something out of context
+check-docs: $(BIN)/nbdev_test
+	@$(BIN)/nbdev_proc_nbs > $(VENV)/proc_nbs.log 2>&1 || { grep -A3 "Error in notebook" $(VENV)/proc_nbs.log | head -20; echo "nbdev_proc_nbs failed: see $(VENV)/proc_nbs.log"; exit 1; }
+	@if grep -q "Found cells containing imports and other code" $(VENV)/proc_nbs.log; then grep -A3 "Found cells containing imports" $(VENV)/proc_nbs.log; \
+	   echo "keep imports in cells of their own: nbdev's docs processor runs such cells out of context"; exit 1; fi
+	@echo "nbdev_proc_nbs (the docs' first step) runs cleanly"
 
 ## README.md is written from nbs/index.ipynb (by nbdev_readme where Quarto is installed, else by nbconvert)
 readme: $(BIN)/nbdev_test
