@@ -29,7 +29,7 @@ from fastcore.test import test_close
 from lint_nb.cam import small_cnn, lint_model, cam, cam_from_features, CAMCallback
 from lint_nb.loss import ClassLoss, CAMLossCallback
 from lint_nb.data import atomic_file, lint_dls, synthetic_data
-from lint_nb.loss import CentrePrior, background_loss, select_cam
+from lint_nb.loss import CentrePrior
 from lint_nb.learner import lint_learner, set_precision
 import tempfile
 
@@ -130,16 +130,13 @@ def pipeline(device, n_train=1000):
     for r in recs: r['images_per_s'] = n / r['median_s']
     return recs
 
-def bare_loop(model, x, y, steps, cam_loss=True):
+def bare_loop(model, x, y, steps):
     "The ceiling: a plain PyTorch training loop over GPU-resident tensors, with the exact-CAM background loss"
     opt, prior = torch.optim.AdamW(model.parameters(), 1e-3), CentrePrior()
     for i in range(steps):
         xb, yb = x[i % len(x)], y[i % len(y)]
         with hook_output(model[0], detach=False) as h: logits = model(xb)
-        loss = F.cross_entropy(logits, yb)
-        if cam_loss:
-            cams = cam_from_features(h.stored, model[1][2])
-            loss = loss + prior(cams, logits, yb, tuple(xb.shape[-2:]))
+        loss = F.cross_entropy(logits, yb) + prior(cam_from_features(h.stored, model[1][2]), logits, yb, tuple(xb.shape[-2:]))
         opt.zero_grad(); loss.backward(); opt.step()
     _sync()
 

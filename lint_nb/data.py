@@ -415,8 +415,8 @@ def cache_table(df:pd.DataFrame, # a lint table
                 folder=None,     # where the caches go; default: the folder that holds all the images and masks
                ) -> pd.DataFrame: # `df` plus `cache, cache_idx` (and `mask_cache, mask_cache_idx`)
     "`df` with the decoded cache of its images (and masks), made on first use; `df` unchanged, with a warning, where the cache cannot be written"
-    files = list(df.file) + list(df.get('mask', []))
-    folder = Path(folder or os.path.commonpath([os.path.dirname(os.path.abspath(f)) for f in files]))
+    paths = list(df.file) + list(df.get('mask', []))
+    folder = Path(folder or os.path.commonpath([os.path.dirname(os.path.abspath(p)) for p in paths]))
     out = df.copy()
     for kind, col, pre in (('image', 'file', ''), ('mask', 'mask', 'mask_')):
         if col not in df: continue
