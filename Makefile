@@ -6,7 +6,7 @@ PYTHON ?= python3
 # runs at once in make experiment and make ablation (each gets cores / JOBS torch threads; the thread count changes the last digits, see the README)
 JOBS ?= 2
 
-.PHONY: test test-all check-export check-docs experiment ablation lab docs readme check-readme bench clean
+.PHONY: test test-all export check-export check-docs check-outputs experiment ablation lab docs readme check-readme bench clean
 
 $(BIN)/nbdev_test: settings.ini setup.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,21 +16,26 @@ $(BIN)/nbdev_test: settings.ini setup.py
 	@$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "lint (.venv)" >> $(VENV)/install.log 2>&1
 	@touch $@
 
-## make test: nbdev_test, then check that nbdev_export and the README are in sync with the notebooks and that nbdev_proc_nbs (the docs' first step) runs cleanly
+## make test: nbdev_test, then check that nbdev_export and the README are in sync with the notebooks, that nbdev_proc_nbs (the docs' first step) runs cleanly and that no committed output holds a warning or a machine path
 test: $(BIN)/nbdev_test
 	$(BIN)/nbdev_test --n_workers 2 --timing
-	$(MAKE) --no-print-directory check-export check-readme check-docs
+	$(MAKE) --no-print-directory check-export check-readme check-docs check-outputs
 
 ## make test-all: also the cells flagged slow
 test-all: $(BIN)/nbdev_test
 	$(BIN)/nbdev_test --n_workers 2 --timing --flags slow
-	$(MAKE) --no-print-directory check-export check-readme check-docs
+	$(MAKE) --no-print-directory check-export check-readme check-docs check-outputs
+
+## make export: the package from the notebooks (nbdev_export), and the experiment template as its package data
+export: $(BIN)/nbdev_test
+	$(BIN)/nbdev_export
+	cp nbs/experiments/01_experiment.ipynb lint_nb/experiment.ipynb
 
 check-export: $(BIN)/nbdev_test
-	@before=$$(find lint_nb -name '*.py' | sort | xargs sha1sum); $(BIN)/nbdev_export; \
-	 after=$$(find lint_nb -name '*.py' | sort | xargs sha1sum); \
+	@before=$$(find lint_nb -name '*.py' -o -name '*.ipynb' | sort | xargs sha1sum); $(MAKE) --no-print-directory -s export > /dev/null; \
+	 after=$$(find lint_nb -name '*.py' -o -name '*.ipynb' | sort | xargs sha1sum); \
 	 if [ "$$before" != "$$after" ]; then diff <(echo "$$before") <(echo "$$after"); \
-	   echo "lint_nb/ was out of sync with nbs/: nbdev_export has now rewritten it; commit the result"; exit 1; fi
+	   echo "lint_nb/ was out of sync with nbs/: make export has now rewritten it; commit the result"; exit 1; fi
 	@echo "nbdev_export leaves no diff"
 
 ## check-docs: the first step of nbdev_docs and nbdev_preview (it needs no Quarto), which runs every cell that imports something out of context
@@ -39,6 +44,9 @@ check-docs: $(BIN)/nbdev_test
 	@if grep -q "Found cells containing imports and other code" $(VENV)/proc_nbs.log; then grep -A3 "Found cells containing imports" $(VENV)/proc_nbs.log; \
 	   echo "keep imports in cells of their own: nbdev's docs processor runs such cells out of context"; exit 1; fi
 	@echo "nbdev_proc_nbs (the docs' first step) runs cleanly"
+
+check-outputs:
+	@$(PYTHON) tools/check_outputs.py
 
 ## README.md is written from nbs/index.ipynb (by nbdev_readme where Quarto is installed, else by nbconvert)
 readme: $(BIN)/nbdev_test
@@ -54,19 +62,19 @@ bench: $(BIN)/nbdev_test
 
 ## make experiment: the main job: ERM, the CAM loss and GroupDRO, 3 seeds, p = 0.95, on the built-in synthetic data
 experiment: $(BIN)/nbdev_test
-	@echo "lint_sweep: 9 papermill runs of nbs/07_experiment.ipynb, $(JOBS) at a time (about 100 s each on 2 CPU cores); finished runs are skipped"
+	@echo "lint_sweep: 9 papermill runs of the experiment template (nbs/experiments/01_experiment.ipynb), $(JOBS) at a time (about 90 s each on 2 CPU cores); finished runs are skipped"
 	$(BIN)/lint_sweep --name effect --root experiments --jobs $(JOBS)
 	@echo "Runs: experiments/runs/; report and figures: experiments/effect/"
 
-## make ablation: every prior, ERM, GroupDRO and background swapping at p = 0.9, 0.95, 0.99, 3 seeds, the CAM weights picked on validation (nbs/09_ablation.ipynb)
+## make ablation: every prior, ERM, GroupDRO and background swapping at p = 0.9, 0.95, 0.99, 3 seeds, the CAM weights picked on validation (nbs/experiments/02_ablation.ipynb)
 ablation: $(BIN)/nbdev_test
-	@echo "The ablation: about 70 papermill runs of nbs/07_experiment.ipynb, $(JOBS) at a time (about 75 minutes on 2 CPU cores); finished runs are skipped"
+	@echo "The ablation: about 70 papermill runs of the experiment template, $(JOBS) at a time (about 75 minutes on 2 CPU cores); finished runs are skipped"
 	@mkdir -p experiments/ablation
-	$(BIN)/python -m papermill nbs/09_ablation.ipynb experiments/ablation/ablation.ipynb --cwd nbs -k python3 -p jobs $(JOBS) --no-progress-bar
+	$(BIN)/python -m papermill nbs/experiments/02_ablation.ipynb experiments/ablation/ablation.ipynb --cwd nbs/experiments -k python3 -p jobs $(JOBS) --no-progress-bar
 	@echo "Report: experiments/ablation/ablation.md (and report.md, the per-group tables and figures)"
 
+## make lab: JupyterLab (a dev requirement, installed with the rest: no network needed here)
 lab: $(BIN)/nbdev_test
-	@$(BIN)/python -m pip install -q jupyterlab >> $(VENV)/install.log 2>&1
 	$(BIN)/jupyter lab nbs
 
 docs: $(BIN)/nbdev_test

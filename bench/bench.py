@@ -27,19 +27,18 @@ from pathlib import Path
 from fastai.vision.all import *
 from fastcore.test import test_close
 from lint_nb.cam import small_cnn, lint_model, cam, cam_from_features, CAMCallback
-from lint_nb.loss import ClassLoss, CAMLossCallback
+from lint_nb.loss import ClassLoss, CentrePrior
+from lint_nb.camloss import CAMLossCallback
 from lint_nb.data import atomic_file, lint_dls, synthetic_data
-from lint_nb.loss import CentrePrior
 from lint_nb.learner import lint_learner, set_precision
+from lint_nb.test_utils import tiny_dls
 import tempfile
 
 REPEATS = int(os.environ.get('BENCH_REPEATS', 7))
 
 def _dls(n_batches, bs=64, size=64):
-    "In-memory random images with a label and a group: one input, two targets"
-    items = [(TensorImage(torch.rand(3, size, size)), TensorCategory(i % 2), TensorCategory(i % 4)) for i in range(n_batches * bs)]
-    tls = [[ItemGetter(0)], [ItemGetter(1)], [ItemGetter(2)]]
-    return DataLoaders.from_dsets(Datasets(items, tls, n_inp=1), Datasets(items[:bs], tls, n_inp=1), bs=bs, num_workers=0)
+    "In-memory random images with a label and a group, `n_batches` batches of them: one input, two targets"
+    return tiny_dls(n_batches * bs, size, bs, n_valid=bs)
 
 class _TrainOnly(Callback):
     "Skip validation: the benchmark times training steps only"

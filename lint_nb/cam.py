@@ -4,12 +4,13 @@
 
 # %% ../nbs/01_cam.ipynb #aa5f86a1
 from __future__ import annotations
+from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
 import functools, torchvision
 
 # %% auto #0
 __all__ = ['CAM_METHODS', 'cam_head', 'small_cnn', 'lint_model', 'cam_linear', 'no_autocast', 'cam_from_features', 'upsample',
-           'cam_layer', 'pick_class', 'cam_method', 'grad_cams', 'cam', 'CAMCallback', 'cam_callback']
+           'find_cam_layer', 'pick_class', 'pick_cam_method', 'grad_cams', 'cam', 'CAMCallback', 'cam_callback']
 
 # %% ../nbs/01_cam.ipynb #8a08a619
 def cam_head(nf:int,    # features out of the body
@@ -99,7 +100,7 @@ def upsample(maps:Tensor, # B×C×h×w (any float type)
 # %% ../nbs/01_cam.ipynb #9a57e346
 CAM_METHODS = ('cam', 'gradcam', 'hirescam')  # the exact CAM, Grad-CAM and HiResCAM
 
-def cam_layer(model:nn.Module, # the model
+def find_cam_layer(model:nn.Module, # the model
               layer=None,      # a module of `model`, or its name; default: the body, or the last `Conv2d`
              ) -> nn.Module:
     "The layer whose activations a gradient CAM is built from"
@@ -115,7 +116,7 @@ def cam_layer(model:nn.Module, # the model
 # %% ../nbs/01_cam.ipynb #a971e25a
 def _source_layer(model, method, layer):
     "The layer a CAM of `method` reads: the body for the exact CAM, else `cam_layer`"
-    return model[0] if method == 'cam' else cam_layer(model, layer)
+    return model[0] if method == 'cam' else find_cam_layer(model, layer)
 
 def pick_class(maps:Tensor, # B×C×h×w
                idx:Tensor,  # B class indices
@@ -124,7 +125,7 @@ def pick_class(maps:Tensor, # B×C×h×w
     idx = idx.as_subclass(Tensor).to(maps.device).long().view(-1, 1, 1, 1)
     return maps.as_subclass(Tensor).gather(1, idx.expand(-1, 1, *maps.shape[2:]))
 
-def cam_method(model:nn.Module, # the model
+def pick_cam_method(model:nn.Module, # the model
                method:str='auto', # 'auto', or one of `CAM_METHODS`
               ) -> str:           # one of `CAM_METHODS`
     "Resolve 'auto': the exact CAM when `model` is `nn.Sequential(body, head)` with a CAM-exact head, else Grad-CAM"
@@ -158,12 +159,12 @@ def cam(model:nn.Module,    # `nn.Sequential(body, head)` (or any CNN, for gradi
         x:Tensor,           # a batch of images
         method:str='auto',  # 'auto' (exact when the head allows it, else Grad-CAM), 'cam', 'gradcam' or 'hirescam'
         target=None,        # B class indices, or 'pred' (the predicted class): one map per image; default: every class
-        layer=None,         # gradient methods: the layer (see `cam_layer`)
+        layer=None,         # gradient methods: the layer (see `find_cam_layer`)
         size=None,          # upsample the maps: True for the input's size, or (H, W)
         create_graph:bool=True, # keep the maps differentiable; False for display (detached logits and maps)
        ) -> tuple:          # (logits B×C, maps B×C×h×w or B×1×h×w)
     "Logits and CAMs of `model` on `x`: batched, differentiable, from one forward pass"
-    method = cam_method(model, method)
+    method = pick_cam_method(model, method)
     lyr = _source_layer(model, method, layer)
     with torch.enable_grad():
         if method != 'cam' and not create_graph and isinstance(model, nn.Sequential) and lyr is model[0]:
@@ -193,7 +194,7 @@ class CAMCallback(Callback):
         store_attr(); self.hook, self.train_cams = None, False
     def _hook_on(self):
         m = get_model(self.model)  # the model itself, also when DDP wraps it
-        self.kind = cam_method(m, self.method)
+        self.kind = pick_cam_method(m, self.method)
         if self.kind == 'cam': self.linear = cam_linear(m[1])
         if self.hook is None: self.hook = hook_output(_source_layer(m, self.kind, self.layer), detach=False)
     def _hook_off(self):

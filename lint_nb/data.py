@@ -9,15 +9,17 @@ from contextlib import contextmanager
 import numpy as np, pandas as pd
 from pathlib import Path
 from PIL import Image
+from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
 
 # %% auto #0
 __all__ = ['CLASSES', 'PLACES', 'WATERBIRDS_CLASSES', 'SPLITS', 'CACHE_VERSION', 'MASK_CMAP', 'group_names', 'background',
            'object_mask', 'class_marks', 'synthetic_image', 'synthetic_metadata', 'atomic_dir', 'make_synthetic',
            'atomic_file', 'write_json', 'synthetic_data', 'rgb_image', 'LintImage', 'BinaryMask', 'image_problem',
-           'drop_unreadable', 'check_table', 'lint_table', 'require_columns', 'read_metadata', 'waterbirds_table',
-           'NameOf', 'decode_file', 'cache_file', 'cache_stamp', 'build_cache', 'cache_fresh', 'cache_array',
-           'cache_table', 'CachedItem', 'CachedDL', 'CachedWeightedDL', 'lint_block', 'class_weights', 'lint_dls']
+           'drop_unreadable', 'check_table', 'lint_table', 'require_columns', 'read_metadata', 'check_files',
+           'waterbirds_table', 'NameOf', 'decode_file', 'cache_file', 'cache_stamp', 'build_cache', 'cache_fresh',
+           'cache_array', 'cache_table', 'CachedItem', 'CachedDL', 'CachedWeightedDL', 'lint_block', 'class_weights',
+           'lint_dls']
 
 # %% ../nbs/00_data.ipynb #c3922bf7
 CLASSES = ('spots', 'patch')  # class names of the synthetic data (y = 0, 1)
@@ -321,7 +323,10 @@ def read_metadata(path) -> pd.DataFrame: # the table as written
     return df
 
 # %% ../nbs/00_data.ipynb #46990c9a
-def _existing(files, what, source):
+def check_files(files:list, # file paths
+                what:str,    # what they are, for the error: 'image', 'mask'
+                source,      # where they were listed, for the error
+               ) -> list:    # `files`
     "`files`, or an error naming the first few that do not exist"
     missing = [f for f in files if not os.path.exists(f)]
     if missing: raise FileNotFoundError(f'{source}: {len(missing)} {what} file(s) do not exist, e.g. {missing[:3]}')
@@ -336,10 +341,10 @@ def waterbirds_table(path,         # a Waterbirds-format folder (`metadata.csv` 
     path, df = Path(path), read_metadata(path)
     f = json.loads((path / 'params.json').read_text()) if (path / 'params.json').exists() else {}
     classes, places = tuple(f.get('classes', WATERBIRDS_CLASSES)), tuple(f.get('places', PLACES))
-    df['file'] = _existing([str(path / o) for o in df.img_filename], 'image', path / 'metadata.csv')
+    df['file'] = check_files([str(path / o) for o in df.img_filename], 'image', path / 'metadata.csv')
     if masks is not None: df['mask'] = [str(Path(masks) / Path(o).with_suffix('.png')) for o in df.img_filename]
     elif 'mask_filename' in df: df['mask'] = [str(path / o) for o in df.mask_filename]
-    if 'mask' in df: _existing(df['mask'], 'mask', ifnone(masks, path / 'metadata.csv'))
+    if 'mask' in df: check_files(df['mask'], 'mask', ifnone(masks, path / 'metadata.csv'))
     if check: df = drop_unreadable(df, path / 'metadata.csv')
     return lint_table(df.file, [classes[y] for y in df.y], [SPLITS[s] for s in df.split],
                       [f'{classes[y]}/{places[p]}' for y, p in zip(df.y, df.place)], df.get('mask'),

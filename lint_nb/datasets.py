@@ -4,125 +4,17 @@
 
 # %% ../nbs/00b_datasets.ipynb #f14937ec
 from __future__ import annotations
-import json, os, warnings
+import os, warnings
 import numpy as np, pandas as pd
 from pathlib import Path
 from PIL import Image
+from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
 from .data import *
-from .data import _existing
 
 # %% auto #0
-__all__ = ['FIXTURES', 'CALTECH_FOLDERS', 'DATASETS', 'fixture_image', 'caltech_fixture', 'waterbirds_fixture', 'csv_fixture',
-           'folder_fixture', 'make_fixture', 'water_score', 'class_folder', 'caltech_split', 'caltech_table',
-           'random_split', 'csv_table', 'folder_table', 'data_table']
-
-# %% ../nbs/00b_datasets.ipynb #f034f193
-def fixture_image(rng:np.random.Generator, # the random source
-                  y:int,      # the class (the marks)
-                  place:int,  # 0 = land, 1 = water
-                  size:tuple=(64, 64), # (width, height) of the saved image
-                 ) -> tuple:  # (RGB image, 0/255 mask image)
-    "One synthetic image and its mask, resized to `size` like a photo of its own shape"
-    im, m = synthetic_image(rng, y, place)
-    return Image.fromarray(im).resize(size, Image.BILINEAR), Image.fromarray(m.astype(np.uint8) * 255).resize(size, Image.NEAREST)
-
-# %% ../nbs/00b_datasets.ipynb #931a0661
-def _sizes(rng, n): return [tuple(int(v) for v in rng.choice([48, 64, 80, 96], 2)) for _ in range(n)]
-
-# %% ../nbs/00b_datasets.ipynb #280a2edf
-def caltech_fixture(dest,           # the folder to write (it gets `256_ObjectCategories/`)
-                    n_orca:int=45,  # killer-whale images (the real folder has about 90)
-                    n_leopard:int=90, # leopard images (about 190)
-                    p:float=0.85,   # share of orcas on water and of leopards on land
-                    seed:int=0,     # random seed
-                   ) -> Path:       # the root to pass as `--path`
-    "A Caltech-256-shaped tree: `124.killer-whale/124_0001.jpg`, `129.leopards-101/...`, and one unrelated class"
-    dest, rng = Path(dest), np.random.default_rng(seed)
-    with atomic_dir(dest) as tmp:
-        for folder, n, y, home in (('124.killer-whale', n_orca, 1, 1), ('129.leopards-101', n_leopard, 0, 0), ('001.ak47', 3, 0, 0)):
-            d = tmp / '256_ObjectCategories' / folder; d.mkdir(parents=True)
-            for i, size in enumerate(_sizes(rng, n), 1):
-                place = home if rng.random() < p else 1 - home
-                fixture_image(rng, y, place, size)[0].save(d / f'{folder[:3]}_{i:04d}.jpg', quality=90)
-    return dest / '256_ObjectCategories'
-
-# %% ../nbs/00b_datasets.ipynb #52eefd2d
-def waterbirds_fixture(dest,          # the folder to write (it gets `waterbirds/` and `segmentations/`)
-                       n_train:int=120, # training images
-                       n_eval:int=40,   # validation and test images each, group-balanced
-                       p:float=0.9,   # probability that a training bird's place agrees with its class
-                       seed:int=0,    # random seed
-                      ) -> Path:      # the Waterbirds folder to pass as `--path`; masks are in its sibling `segmentations`
-    "A Waterbirds-shaped tree: `metadata.csv`, species folders of JPEGs, and CUB-style 0-255 segmentations"
-    dest, rng = Path(dest), np.random.default_rng(seed)
-    df = synthetic_metadata(n_train, n_eval, n_eval, p, seed)
-    species = ['094.White_breasted_Nuthatch', '001.Black_footed_Albatross']  # a landbird, a waterbird
-    df['img_filename'] = [f'{species[y]}/{species[y][4:]}_{i:04d}_{i}.jpg' for i, y in zip(df.img_id, df.y)]
-    df['place_filename'] = ['/b/bamboo_forest/00000001.jpg', '/o/ocean/00000001.jpg'] * (len(df) // 2) + ['/o/ocean/00000001.jpg'] * (len(df) % 2)
-    with atomic_dir(dest) as tmp:
-        for s in species: (tmp / 'waterbirds' / s).mkdir(parents=True); (tmp / 'segmentations' / s).mkdir(parents=True)
-        for r, size in zip(df.itertuples(), _sizes(rng, len(df))):
-            im, m = fixture_image(rng, r.y, r.place, size)
-            im.save(tmp / 'waterbirds' / r.img_filename, quality=90)
-            m.save((tmp / 'segmentations' / r.img_filename).with_suffix('.png'))
-        df.drop(columns='mask_filename').to_csv(tmp / 'waterbirds' / 'metadata.csv', index=False)
-    return dest / 'waterbirds'
-
-# %% ../nbs/00b_datasets.ipynb #62ac8c0f
-_MODES = {'RGB': ('jpg', lambda im: im), 'L': ('png', lambda im: im.convert('L')), 'RGBA': ('png', lambda im: im.convert('RGBA')),
-          'CMYK': ('jpg', lambda im: im.convert('CMYK')), 'P': ('png', lambda im: im.convert('P')),
-          'I;16': ('png', lambda im: Image.fromarray(np.asarray(im.convert('L')).astype(np.uint16) * 257))}
-
-# %% ../nbs/00b_datasets.ipynb #5e547925
-def csv_fixture(dest,       # the folder to write
-                n:int=240,  # images
-                p:float=0.9, # probability that a training image's habitat agrees with its class
-                seed:int=0, # random seed
-               ) -> Path:   # the CSV to pass as `--path`
-    "A user's CSV data set: `labels.csv` with columns `path, species, habitat, fold, outline` and images of every mode"
-    dest, rng = Path(dest), np.random.default_rng(seed)
-    df = synthetic_metadata(n // 2, n // 4, n // 4, p, seed)
-    names, habitats, folds, modes = ['tâche', 'point'], ['prairie', 'lac'], ['train', 'valid', 'test'], list(_MODES)
-    with atomic_dir(dest) as tmp:
-        (tmp / 'mes images').mkdir(); (tmp / 'contours').mkdir()
-        rows = []
-        for r, size in zip(df.itertuples(), _sizes(rng, len(df))):
-            mode = modes[r.img_id % len(modes)]
-            ext, conv = _MODES[mode]
-            f = f'mes images/{names[r.y]} n° {r.img_id:04d}.{ext}'
-            im, m = fixture_image(rng, r.y, r.place, size)
-            conv(im).save(tmp / f); m.save(tmp / 'contours' / f'{r.img_id:04d}.png')
-            rows.append(dict(path=f, species=names[r.y], habitat=f'{names[r.y]} au {habitats[r.place]}', fold=folds[r.split],
-                             outline=f'contours/{r.img_id:04d}.png'))
-        pd.DataFrame(rows).to_csv(tmp / 'labels.csv', index=False)
-    return dest / 'labels.csv'
-
-# %% ../nbs/00b_datasets.ipynb #7db54bf8
-def folder_fixture(dest,       # the folder to write
-                   n:int=160,  # images
-                   p:float=0.9, # probability that an image's background agrees with its class
-                   seed:int=0, # random seed
-                  ) -> Path:   # the folder to pass as `--path`
-    "A folder per class and no groups: `spots/*.jpg`, `patch/*.jpg`"
-    dest, rng = Path(dest), np.random.default_rng(seed)
-    with atomic_dir(dest) as tmp:
-        for c in CLASSES: (tmp / c).mkdir()
-        for i, size in enumerate(_sizes(rng, n)):
-            y = i % 2
-            fixture_image(rng, y, y if rng.random() < p else 1 - y, size)[0].save(tmp / CLASSES[y] / f'{i:04d}.jpg', quality=90)
-    return dest
-
-# %% ../nbs/00b_datasets.ipynb #0f2b8dd6
-FIXTURES = {'caltech256': caltech_fixture, 'waterbirds': waterbirds_fixture, 'csv': csv_fixture, 'folder': folder_fixture}
-
-def make_fixture(kind:str, # 'caltech256', 'waterbirds', 'csv' or 'folder'
-                 dest,     # the folder to write
-                 **kwargs, # passed to the fixture's writer
-                ) -> Path: # what to pass as `--path`
-    "A fixture tree in the layout of data set `kind`"
-    if kind not in FIXTURES: raise ValueError(f'unknown fixture {kind!r}: expected one of {list(FIXTURES)}')
-    return FIXTURES[kind](dest, **kwargs)
+__all__ = ['CALTECH_FOLDERS', 'DATASETS', 'water_score', 'class_folder', 'caltech_split', 'caltech_table', 'random_split',
+           'csv_table', 'folder_table', 'data_table']
 
 # %% ../nbs/00b_datasets.ipynb #511c06f2
 def water_score(img:Image.Image,    # any image
@@ -184,7 +76,7 @@ def caltech_table(root,             # holds the `*killer-whale*` and `*leopards*
     f = Path(ifnone(split_file, root / f'lint_split_test{n_test}_valid{valid_pct:g}_water{water_threshold:g}_seed{seed}.csv'))
     if f.exists():
         df = require_columns(pd.read_csv(f), ('file', 'label', 'background', 'split'), f, 'delete it to make the split again')
-        df['file'] = _existing([str(root / o) for o in df.file], 'image', f)
+        df['file'] = check_files([str(root / o) for o in df.file], 'image', f)
     else:
         df = caltech_split(root, n_test, valid_pct, water_threshold, seed)
         try:
@@ -235,8 +127,8 @@ def csv_table(csv,                 # the CSV file
     if not csv.is_file(): raise FileNotFoundError(f'{csv}: no such file (expected a CSV with columns {cols["image"]}, {cols["label"]}, ...)')
     df, root = pd.read_csv(csv, dtype=str, keep_default_na=False), Path(ifnone(root, csv.parent))
     require_columns(df, (cols['image'], cols['label']), csv, f'it has {df.columns.tolist()} (rename with --columns image=...,label=...)')
-    df['file'] = _existing([str(root / o) for o in df[cols['image']]], 'image', csv)
-    if cols['mask'] in df: df['mask_file'] = _existing([str(root / o) for o in df[cols['mask']]], 'mask', csv)
+    df['file'] = check_files([str(root / o) for o in df[cols['image']]], 'image', csv)
+    if cols['mask'] in df: df['mask_file'] = check_files([str(root / o) for o in df[cols['mask']]], 'mask', csv)
     groups = df[cols['group']] if cols['group'] in df else df[cols['label']]
     if cols['split'] in df:
         bad = sorted(set(df[cols['split']].str.lower()) - set(_SPLIT_NAMES))

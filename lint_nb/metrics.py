@@ -4,6 +4,7 @@
 
 # %% ../nbs/03_metrics.ipynb #e16f7caf
 from __future__ import annotations
+from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
 from .cam import upsample
 from .loss import *

@@ -7,7 +7,7 @@
 set -uo pipefail
 OUT=${OUT:-gpu_check}; mkdir -p "$OUT"
 python3 -c 'import torch; print(torch.__version__, torch.cuda.get_device_name(), "bf16" if torch.cuda.is_bf16_supported() else "no bf16")' | tee "$OUT/device.txt"
-{ time python3 -c "from nbdev.test import test_nb; from pathlib import Path; import sys; ok, t = test_nb(Path('nbs/04_learner.ipynb').resolve(), skip_flags=['slow'], force_flags=['cuda']); print('cuda cells', 'passed' if ok else 'FAILED', f'in {t:.0f} s'); sys.exit(0 if ok else 1)"; } > "$OUT/cuda_cells.log" 2>&1
+{ time python3 -c "from nbdev.test import test_nb; from pathlib import Path; import sys; ok, t = test_nb(Path('nbs/05_learner.ipynb').resolve(), skip_flags=['slow'], force_flags=['cuda']); print('cuda cells', 'passed' if ok else 'FAILED', f'in {t:.0f} s'); sys.exit(0 if ok else 1)"; } > "$OUT/cuda_cells.log" 2>&1
 echo "cuda cells rc=$?" | tee -a "$OUT/cuda_cells.log"
 { time python3 -m lint_nb sweep --name effect --root "$OUT/experiments" --path data --jobs 3; } > "$OUT/sweep.log" 2>&1
 echo "sweep rc=$?" | tee -a "$OUT/sweep.log"; tail -4 "$OUT/sweep.log"
