@@ -10,3 +10,4 @@ import warnings
 
 # %% ../nbs/00a_compat.ipynb #6f0e3aec
 warnings.filterwarnings('ignore', message=r'`torch\.jit\.script` is deprecated', category=FutureWarning)  # fastai's import, not the user's code (see above)
+warnings.filterwarnings('ignore', message='IProgress not found')  # tqdm.auto, loaded by huggingface_hub (timm): bars lint never draws (see above)
