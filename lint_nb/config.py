@@ -14,7 +14,7 @@ from .loss import PRIORS, SCHEDULES, takes
 from .learner import METHODS, METHOD_ALIASES, PRECISIONS
 
 # %% auto #0
-__all__ = ['CHOICES', 'ONLY', 'PRIOR_KEYS', 'SCHEDULE_KEYS', 'RunConfig', 'field_docs', 'run_id', 'config_grid',
+__all__ = ['CHOICES', 'ONLY', 'PRIOR_KEYS', 'SCHEDULE_KEYS', 'ONE_VALUE', 'RunConfig', 'field_docs', 'run_id', 'config_grid',
            'add_config_args', 'split_grid']
 
 # %% ../nbs/08_config.ipynb #1a8befb5
@@ -111,12 +111,12 @@ def _from(cls, given, strict):
 def check(self):
     "Raise a `ValueError` naming the first field outside its choices or range"
     for k, ok in CHOICES.items():
-        if getattr(self, k) not in ok: raise ValueError(f'run parameter {k} must be one of {list(ok)}, got {getattr(self, k)!r}')
+        if getattr(self, k) is not None and getattr(self, k) not in ok: raise ValueError(f'run parameter {k} must be one of {list(ok)}, got {getattr(self, k)!r}')
     for k in ('epochs', 'img_size', 'bs', 'n_train', 'n_test'):
-        if getattr(self, k) < 1: raise ValueError(f'run parameter {k} must be at least 1, got {getattr(self, k)}')
+        if getattr(self, k) is not None and getattr(self, k) < 1: raise ValueError(f'run parameter {k} must be at least 1, got {getattr(self, k)}')
     for k in ('lr', 'sigma', 'eta'):
-        if getattr(self, k) <= 0: raise ValueError(f'run parameter {k} must be positive, got {getattr(self, k)}')
-    if not 0 <= self.p <= 1: raise ValueError(f'run parameter p must be between 0 and 1, got {self.p}')
+        if getattr(self, k) is not None and getattr(self, k) <= 0: raise ValueError(f'run parameter {k} must be positive, got {getattr(self, k)}')
+    if self.p is not None and not 0 <= self.p <= 1: raise ValueError(f'run parameter p must be between 0 and 1, got {self.p}')
     if self.prior == 'contrast' and self.which == 'all': raise ValueError("run parameter which must be 'true' or 'pred' for prior 'contrast'")
 
 @patch_to(RunConfig)
@@ -192,6 +192,8 @@ def add_config_args(parser:argparse.ArgumentParser, # the command's parser
                            choices=None if grid else ch, metavar=('{' + ','.join(ch) + '}') if ch else f.type.upper(), help=h)
     return parser
 
+ONE_VALUE = ('columns',)  # fields whose one value holds commas (`image=path,label=species`): never a grid
+
 def split_grid(args:dict) -> dict: # field → its value, or a list of values
-    "The comma-separated values of `lint_sweep`'s options, split"
-    return {k: (v.split(',') if isinstance(v, str) and ',' in v else v) for k, v in args.items()}
+    "The comma-separated values of `lint_sweep`'s options, split (but not those of `ONE_VALUE`)"
+    return {k: (v.split(',') if isinstance(v, str) and ',' in v and k not in ONE_VALUE else v) for k, v in args.items()}
