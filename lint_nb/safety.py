@@ -17,7 +17,7 @@ class NonFiniteLoss(FloatingPointError):
     "The training loss became NaN or infinite"
 
 class NaNGuard(Callback):
-    "Raise `NonFiniteLoss` when the training loss is NaN or infinite (checked before the backward pass) or the weights are (checked after each training epoch)"
+    "Raise `NonFiniteLoss` when the training loss is NaN or infinite (checked before the backward pass), or a weight or a buffer (BatchNorm's running statistics) is (checked after each training epoch)"
     order = 50  # after the callbacks that add to the loss (order 5)
     _advice = 'Lower the learning rate (lr) or the CAM loss weight (weight).'
     def after_loss(self):
@@ -25,8 +25,9 @@ class NaNGuard(Callback):
         raise NonFiniteLoss(f'the training loss is {self.learn.loss_grad.item()} at epoch {self.epoch}, batch {self.iter}; '
                             f'the weights were not updated with it. {self._advice}')
     def after_train(self):
-        bad = [n for n, p in self.model.named_parameters() if not p.isfinite().all()]
-        if bad: raise NonFiniteLoss(f'{len(bad)} weight tensor(s) are NaN or infinite after epoch {self.epoch} (first: {bad[0]}). {self._advice}')
+        ts = list(self.model.named_parameters()) + [(n, b) for n, b in self.model.named_buffers() if b.is_floating_point()]
+        bad = [n for n, t in ts if not t.isfinite().all()]
+        if bad: raise NonFiniteLoss(f'{len(bad)} weight or buffer tensor(s) are NaN or infinite after epoch {self.epoch} (first: {bad[0]}). {self._advice}')
 
 # %% ../nbs/04d_safety.ipynb #ce4ab6ae
 def rng_state(learn:Learner=None) -> dict:

@@ -55,7 +55,7 @@ def caltech_fixture(dest,           # the folder to write (it gets `256_ObjectCa
                     p:float=0.85,   # share of orcas on water and of leopards on land
                     seed:int=0,     # random seed
                    ) -> Path:       # the root to pass as `--path`
-    "A Caltech-256-shaped tree: `124.killer-whale/124_0001.jpg`, `129.leopards-101/...`, and one unrelated class"
+    "A Caltech-256-shaped tree: `124.killer-whale/124_0001.jpg`, `129.leopards-101/...`, and one unrelated class (its split trains on 60 images: use `bs` ≤ 60)"
     dest, rng = Path(dest), np.random.default_rng(seed)
     with atomic_dir(dest) as tmp:
         for folder, n, y, home in (('124.killer-whale', n_orca, 1, 1), ('129.leopards-101', n_leopard, 0, 0), ('001.ak47', 3, 0, 0)):

@@ -18,7 +18,7 @@ from .weights import *
 from .config import *
 
 # %% auto #0
-__all__ = ['scores', 'run_table', 'run_size', 'run_dls', 'fit_run', 'save_run', 'train']
+__all__ = ['scores', 'run_table', 'run_size', 'run_dls', 'check_trainable', 'fit_run', 'save_run', 'train']
 
 # %% ../nbs/09_train.ipynb #3149f38e
 def scores(learn:Learner, # a `lint` Learner
@@ -49,6 +49,16 @@ def run_dls(res:dict, # a run's `metrics.json` contents
     "The `DataLoaders` of the data a run was trained on, resized as in training"
     return lint_dls(run_table(res), size=run_size(RunConfig.read(res['params'])), **kwargs)
 
+# %% ../nbs/09_train.ipynb #8483d04b
+def check_trainable(dls:DataLoaders, # the run's DataLoaders
+                    c:RunConfig,     # the run
+                    folder,          # where its data are, for the error
+                   ):
+    "Refuse data that would train nothing: fewer than two classes, or a training split smaller than one batch (fastai drops the last, partial batch)"
+    n, classes = len(dls.train_ds), list(dls.train_ds.tls[1].vocab)
+    if len(classes) < 2: raise ValueError(f'data set {c.data!r} at {folder}: {len(classes)} class ({classes}); a classifier needs at least two')
+    if len(dls.train) == 0: raise ValueError(f'data set {c.data!r} at {folder}: {n} training images, fewer than one batch (bs={c.bs}): lower --bs to at most {n}')
+
 # %% ../nbs/09_train.ipynb #3ea37b77
 def fit_run(config:RunConfig=None, # the run; default `RunConfig.make(**kwargs)`
             checkpoint=None,       # a file: save a `Checkpoint` there after every epoch
@@ -65,6 +75,7 @@ def fit_run(config:RunConfig=None, # the run; default `RunConfig.make(**kwargs)`
         table, folder = data_table(c.data, c.path, img_size=c.img_size, **c.given('masks', 'columns', 'n_test', 'p', 'n_train'))
     set_seed(c.seed, reproducible=True)
     dls = lint_dls(table, bs=c.bs, size=run_size(c), balance=c.balance, cache=c.cache, device=dev)
+    check_trainable(dls, c, folder)
     if (PRIORS[c.prior].needs_masks or c.swap) and 'mask' not in table.columns:
         raise ValueError(f"{'swap' if c.swap else f'prior {c.prior!r}'} needs foreground masks, and data set {c.data!r} at {folder} has none")
     learn = lint_learner(dls, c.method, c.arch, pretrained=c.pretrained, prior=build(PRIORS, c.prior, 'prior', **c.given(*PRIOR_KEYS)),
