@@ -14,8 +14,8 @@ from .loss import PRIORS, SCHEDULES, takes
 from .learner import METHODS, METHOD_ALIASES, PRECISIONS
 
 # %% auto #0
-__all__ = ['CHOICES', 'ONLY', 'PRIOR_KEYS', 'SCHEDULE_KEYS', 'ONE_VALUE', 'RunConfig', 'field_docs', 'run_id', 'config_grid',
-           'add_config_args', 'split_grid']
+__all__ = ['CHOICES', 'ONLY', 'PRIOR_KEYS', 'SCHEDULE_KEYS', 'DATA_KEYS', 'ONE_VALUE', 'RunConfig', 'field_docs', 'run_id',
+           'config_grid', 'add_config_args', 'split_grid']
 
 # %% ../nbs/08_config.ipynb #1a8befb5
 @dataclass(frozen=True)
@@ -100,9 +100,9 @@ def read(cls, params:dict) -> RunConfig:
 
 @patch_to(RunConfig, cls_method=True)
 def _from(cls, given, strict):
-    hints, names = {f.name: f.type for f in fields(cls)}, [f.name for f in fields(cls)]
+    hints = {f.name: f.type for f in fields(cls)}
     unknown = [k for k in given if k not in hints]
-    if unknown and strict: raise ValueError(f"unknown run parameter(s) {unknown}: expected some of {names}")
+    if unknown and strict: raise ValueError(f"unknown run parameter(s) {unknown}: expected some of {list(hints)}")
     c = cls(**{k: _coerce(k, v, hints[k]) for k, v in given.items() if k in hints and v is not None})
     c.check(); return c
 
@@ -124,15 +124,15 @@ def applies(self, name:str) -> bool:
     "Whether field `name` means something for this run"
     if name in ONLY: return getattr(self, ONLY[name][0]) in ONLY[name][1]
     if name in PRIOR_KEYS: return takes(PRIORS[self.prior], name)
-    if name in SCHEDULE_KEYS: return self.method in ('camloss',) and takes(SCHEDULES[self.schedule], name)
+    if name in SCHEDULE_KEYS: return self.applies('schedule') and takes(SCHEDULES[self.schedule], name)  # where there is a schedule, and it takes `name`
     return True
 
 @patch_to(RunConfig)
 def why_not(self, name:str) -> str:
     "Why field `name` does not apply to this run, in one line"
-    if name in ONLY: dep, where = ONLY[name]; return f"run parameter {name} is for {dep} {' or '.join(map(repr, where))} only; this run has {dep} {getattr(self, dep)!r}"
+    only = ONLY.get(name) or (ONLY['schedule'] if name in SCHEDULE_KEYS and not self.applies('schedule') else None)  # a schedule keyword where there is no schedule
+    if only: dep, where = only; return f"run parameter {name} is for {dep} {' or '.join(map(repr, where))} only; this run has {dep} {getattr(self, dep)!r}"
     if name in PRIOR_KEYS: return f"run parameter {name} does not apply: prior {self.prior!r} takes no {name}"
-    if self.method != 'camloss': return f"run parameter {name} is for method 'camloss' only; this run has method {self.method!r}"
     return f"run parameter {name} does not apply: schedule {self.schedule!r} takes no {name}"
 
 @patch_to(RunConfig)
@@ -145,6 +145,13 @@ def canonical(self) -> RunConfig:
 def given(self, *names) -> dict:
     "The fields `names` that apply to this run, as keywords (the others are None)"
     return {k: getattr(self, k) for k in names if getattr(self, k) is not None}
+
+DATA_KEYS = ('masks', 'columns', 'n_test', 'p', 'n_train')  # the fields, besides data, path and img_size, that choose a run's data
+
+@patch_to(RunConfig)
+def data_args(self) -> dict:
+    "The keywords of `data_table` for this run's data: the one place that says which fields make a run's data set"
+    return dict(data=self.data, path=self.path, img_size=self.img_size, **self.given(*DATA_KEYS))
 
 # %% ../nbs/08_config.ipynb #5ae946a4
 def run_id(config:RunConfig|dict, # a configuration, or the parameters of one

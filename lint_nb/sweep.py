@@ -74,7 +74,7 @@ def _slots(jobs):
 # %% ../nbs/11_sweep.ipynb #8a2e7a25
 def check_data(runs:list): # `RunConfig`s
     "Read each data set of `runs` once (making the synthetic ones, or the Caltech split), so that bad data stop a sweep before its first run"
-    for key in dict.fromkeys(json.dumps({'data': c.data, 'path': c.path, 'img_size': c.img_size, **c.given('masks', 'columns', 'n_test', 'p', 'n_train')}) for c in runs):
+    for key in dict.fromkeys(json.dumps(c.data_args(), sort_keys=True) for c in runs):
         data_table(**json.loads(key))
 
 def sweep(name:str,            # the sweep's name: its report goes to `<root>/<name>/`

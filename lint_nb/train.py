@@ -37,7 +37,7 @@ def scores(learn:Learner, # a `lint` Learner
 def run_table(res:dict) -> pd.DataFrame: # a run's `metrics.json` contents
     "The lint table a run was trained on"
     if res['data'] == 'synthetic': return waterbirds_table(res['data_path'], check=False)
-    return data_table(res['data'], res['data_path'], **RunConfig.read(res['params']).given('masks', 'columns', 'n_test'))[0]
+    return data_table(res['data'], res['data_path'], **RunConfig.read(res['params']).given(*DATA_KEYS))[0]  # p and n_train apply to synthetic data only
 
 def run_size(c:RunConfig) -> int: # the side images are resized to, or None
     "The resize of a run's images: none for the synthetic data, which are made at `img_size`"
@@ -72,7 +72,7 @@ def fit_run(config:RunConfig=None, # the run; default `RunConfig.make(**kwargs)`
     c = config or RunConfig.make(**kwargs)
     dev = run_device(c.device)
     with main_process_first(dev):  # under DDP, rank 0 makes the synthetic data; the others then read it
-        table, folder = data_table(c.data, c.path, img_size=c.img_size, **c.given('masks', 'columns', 'n_test', 'p', 'n_train'))
+        table, folder = data_table(**c.data_args())
     set_seed(c.seed, reproducible=True)
     dls = lint_dls(table, bs=c.bs, size=run_size(c), balance=c.balance, cache=c.cache, device=dev)
     check_trainable(dls, c, folder)
@@ -80,7 +80,7 @@ def fit_run(config:RunConfig=None, # the run; default `RunConfig.make(**kwargs)`
         raise ValueError(f"{'swap' if c.swap else f'prior {c.prior!r}'} needs foreground masks, and data set {c.data!r} at {folder} has none")
     learn = lint_learner(dls, c.method, c.arch, pretrained=c.pretrained, prior=build(PRIORS, c.prior, 'prior', **c.given(*PRIOR_KEYS)),
                          head=c.head, cam_method=c.cam_method, cam_layer=c.cam_layer, **c.given('eta'),
-                         **({'schedule': build(SCHEDULES, c.schedule, 'schedule', **c.given(*SCHEDULE_KEYS))} if c.method == 'camloss' else {}))
+                         **({'schedule': build(SCHEDULES, c.schedule, 'schedule', **c.given(*SCHEDULE_KEYS))} if c.applies('schedule') else {}))
     set_precision(learn, precision := pick_precision(c.precision, dev, c.arch))
     t0 = time.time()
     with distributed(learn), learn.added_cbs([NaNGuard()] + ([BackgroundSwap()] if c.swap else []) + ([Checkpoint(checkpoint, resume)] if checkpoint else []) + list(L(cbs))):
