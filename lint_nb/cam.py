@@ -10,7 +10,8 @@ import functools, torchvision
 
 # %% auto #0
 __all__ = ['CAM_METHODS', 'cam_head', 'small_cnn', 'lint_model', 'cam_linear', 'no_autocast', 'cam_from_features', 'upsample',
-           'find_cam_layer', 'pick_class', 'pick_cam_method', 'grad_cams', 'cam', 'CAMCallback', 'cam_callback']
+           'find_cam_layer', 'pick_class', 'pick_cam_method', 'grad_cams', 'cam_side', 'min_img_size', 'cam',
+           'CAMCallback', 'cam_callback']
 
 # %% ../nbs/01_cam.ipynb #8a08a619
 def cam_head(nf:int,    # features out of the body
@@ -153,6 +154,35 @@ def grad_cams(acts:Tensor,        # activations of the CAM layer, B×K×h×w, st
         with no_autocast(a.device):
             maps.append((g.mean((2, 3), keepdim=True) * a).sum(1, keepdim=True).relu() if method == 'gradcam' else (g * a).sum(1, keepdim=True))
     return torch.cat(maps, 1)
+
+# %% ../nbs/01_cam.ipynb #47a8cb9a
+def cam_side(model:nn.Module, # the model
+             size:int,        # image side in pixels
+             method:str='auto', # as for `cam`
+             layer=None,      # gradient CAMs: the CAM layer (default: `find_cam_layer`)
+            ) -> int:         # the side of the CAM, in cells
+    "The side of the CAM of `model` for square images of side `size`, from one forward pass of a blank image"
+    src, out = _source_layer(model, pick_cam_method(model, method), layer), []
+    h = src.register_forward_hook(lambda m, i, o: out.append(o.shape[-1]))
+    was = model.training; model.eval()
+    try:
+        with torch.no_grad(): model(torch.zeros(1, 3, size, size, device=next(model.parameters()).device))
+    finally: h.remove(); model.train(was)
+    return out[0]
+
+def min_img_size(model:nn.Module, # the model
+                 method:str='auto', layer=None, # as for `cam_side`
+                 cells:int=2,     # the CAM's least side
+                ) -> int:         # pixels
+    "The least image side for which the CAM of `model` has `cells` × `cells` cells"
+    hi = 1
+    while cam_side(model, hi, method, layer) < cells: hi *= 2
+    lo = hi // 2  # too small (or 0)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if cam_side(model, mid, method, layer) >= cells: hi = mid
+        else: lo = mid
+    return hi
 
 # %% ../nbs/01_cam.ipynb #39782cf2
 def cam(model:nn.Module,    # `nn.Sequential(body, head)` (or any CNN, for gradient methods)

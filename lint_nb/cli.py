@@ -4,26 +4,31 @@
 
 # %% ../nbs/12_cli.ipynb #cbb406d9
 from __future__ import annotations
-import argparse, json, sys
+import argparse, contextlib, json, re, sys
 from pathlib import Path
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
 from .learner import METHODS, predict_files
 from .vis import save_cams
-from .weights import load_weights
+from .weights import load_weights, load_config, check_run_files, CONFIG
+from .data import image_problem
 from .safety import NonFiniteLoss
 from .config import add_config_args, split_grid
-from .train import train, run_dls
-from .sweep import sweep, sweep_grid
+from .train import train, run_dls, NotTrained
+from .sweep import sweep, sweep_grid, SweepStopped
 from .report import write_report, sweep_results
 from fastcore.script import call_parse, Param  # after the star imports, which bring another `Param`
 
 # %% auto #0
-__all__ = ['SWEEP_DEFAULTS', 'lint_train', 'lint_sweep', 'lint_cams', 'lint_predict', 'lint_report']
+__all__ = ['FAULTS', 'SWEEP_DEFAULTS', 'lint_train', 'lint_sweep', 'lint_cams', 'lint_predict', 'lint_report']
 
 # %% ../nbs/12_cli.ipynb #ab1820b4
+FAULTS = (ValueError, OSError, NonFiniteLoss, NotTrained)  # what a command reports in one line (exit 2): bad input, files, a run that went wrong
+
 def _fail(cmd, e):
-    print(f'{cmd}: error: {e}', file=sys.stderr); sys.exit(2)
+    "Print `e` in one line, without the words fastai wraps a callback's error in, and exit with status 2"
+    msg = re.sub(r'^Exception occured in `\w+` when calling event `\w+`:\s*', '', str(e))
+    print(f"{cmd}: error: {' '.join(msg.split())}", file=sys.stderr); sys.exit(2)
 
 if __name__ == '__main__' and Path(sys.argv[0]).name == 'cli.py':  # `python -m lint_nb.cli`: fastcore would run each command below in turn
     sys.exit('lint_nb.cli holds five commands: run one with python -m lint_nb train|sweep|cams|predict|report ... (or lint_train, lint_sweep, ...)')
@@ -32,14 +37,16 @@ if __name__ == '__main__' and Path(sys.argv[0]).name == 'cli.py':  # `python -m 
 def lint_train(argv:list=None, # the options; default `sys.argv[1:]`
                prog:str='lint_train', # the name in the usage line
               ):
-    "Train a model with or without the CAM background loss; write models/<name>.pkl and models/<name>/{weights.pt,model.json,metrics.json}"
+    "Train a model with or without the CAM background loss; write models/<name>/{metrics.json,weights.pt,model.json,model.pkl}"
     p = argparse.ArgumentParser(prog=prog, description=lint_train.__doc__)
     p.add_argument('--out', default='.', help='folder for models/ (default: .)')
     p.add_argument('--name', help='run name (default: <method>-<data>-seed<seed>)')
     p.add_argument('--resume', action='store_true', help='go on from the checkpoint of a run that was stopped (same parameters)')
+    p.add_argument('--overwrite', action='store_true', help='replace a finished run of the same name, once the new one has finished')
     args = vars(add_config_args(p).parse_args(argv))
-    try: res = train(args.pop('out'), args.pop('name'), args.pop('resume'), **args)
-    except (ValueError, FileNotFoundError, FileExistsError, NonFiniteLoss) as e: _fail(prog, e)
+    try: res = train(args.pop('out'), args.pop('name'), args.pop('resume'), args.pop('overwrite'), **args)
+    except FAULTS as e: _fail(prog, e)
+    except KeyboardInterrupt: print(f'{prog}: stopped by SIGINT; --resume goes on from the last finished epoch, if there was one', file=sys.stderr); sys.exit(130)
     print(json.dumps(res['test'], indent=1))
 
 # %% ../nbs/12_cli.ipynb #dc6a11d2
@@ -54,29 +61,34 @@ def lint_sweep(argv:list=None, # the options; default `sys.argv[1:]`
     p.add_argument('--root', default='experiments', help='folder for runs/ and the sweep folders (default: experiments)')
     p.add_argument('--jobs', type=int, default=1, help='runs at once (one per GPU where there are GPUs) (default: 1)')
     p.add_argument('--retry_failed', action='store_true', help='run again the runs that failed')
+    p.add_argument('--notebook', help='the experiment notebook to run (default: the one shipped with lint_nb)')
     args = vars(add_config_args(p, grid=True, aliases={'method': ['--methods'], 'seed': ['--seeds']}, defaults=SWEEP_DEFAULTS).parse_args(argv))
-    name, root, jobs, retry = args.pop('name'), Path(args.pop('root')).resolve(), args.pop('jobs'), args.pop('retry_failed')
+    name, root, jobs, retry, nb = args.pop('name'), Path(args.pop('root')).resolve(), args.pop('jobs'), args.pop('retry_failed'), args.pop('notebook')
     grid = {**SWEEP_DEFAULTS, **split_grid(args)}
     for k in ('path', 'masks'):  # the runs work in their own folders: their data by absolute path
         if k in grid: grid[k] = [str(Path(v).resolve()) for v in L(grid[k])]
     try:
         runs = sweep_grid(**grid)
-        sweep(name, runs, root, jobs, retry_failed=retry)
-    except (ValueError, FileNotFoundError) as e: _fail(prog, e)
+        sweep(name, runs, root, jobs, notebook=nb and Path(nb).resolve(), retry_failed=retry)
+    except FAULTS as e: _fail(prog, e)
+    except SweepStopped as e: print(f'{prog}: {e}', file=sys.stderr); sys.exit(128 + e.signum)
+    except KeyboardInterrupt: print(f'{prog}: stopped by SIGINT before any run began', file=sys.stderr); sys.exit(130)
     print((root / name / 'report.md').read_text())
     failed = [r for _, run, r in sweep_results(root / name, root) if run is None]
     if failed: print(f'{prog}: {len(failed)} of {len(runs)} runs failed or did not run (see the report)', file=sys.stderr); sys.exit(1)
 
 # %% ../nbs/12_cli.ipynb #bb6b120a
 def _load(name, out, pkl=False):
-    "The run's model: from its weights (`load_weights`), or from its `.pkl` (which runs pickle) only when `pkl`"
-    fname, folder = Path(out) / 'models' / f'{name}.pkl', Path(out) / 'models' / name
+    "The run's model: from its weights (`load_weights`), or from its `.pkl` (which runs pickle) only when `pkl`, once its files are checked"
+    folder = Path(out) / 'models' / name
+    fname = folder / 'model.pkl'
+    if not fname.exists() and (folder.parent / f'{name}.pkl').exists(): fname = folder.parent / f'{name}.pkl'  # a run saved before model.pkl moved into its folder
     if pkl:
         if not fname.exists(): raise FileNotFoundError(f'{fname} not found: train it first with lint_train --name {name}')
+        if (folder / CONFIG).exists(): check_run_files(folder, load_config(folder))  # a folder that mixes two runs is refused before any unpickling
         return load_learner(fname)
-    if not (folder / 'model.json').exists() and fname.exists():
-        raise FileNotFoundError(f'{folder}/model.json not found, only {fname}: loading a .pkl runs any code it holds; '
-                                'pass --pkl if you trust that file')
+    if not (folder / CONFIG).exists() and fname.exists():
+        raise FileNotFoundError(f'{folder / CONFIG} not found, only {fname}: loading a .pkl runs any code it holds; pass --pkl if you trust that file')
     if not folder.exists(): raise FileNotFoundError(f'{folder} not found: train it first with lint_train --name {name}')
     return load_weights(folder)
 
@@ -86,7 +98,7 @@ def lint_cams(name:Param('run name, as given to lint_train', str),
               out:Param('folder holding models/', str)='.',
               n:Param('test images', int)=16,
               dest:Param('folder for cams/ (default: the data folder of the run)', str)=None,
-              pkl:Param('load models/<name>.pkl (pickle: runs any code it holds; only for files you trust) instead of the weights', store_true)=False):
+              pkl:Param('load models/<name>/model.pkl (pickle: runs any code it holds; only for files you trust) instead of the weights', store_true)=False):
     "Write CAM overlays of test images: <data>/cams/<name>/<i>.png and the grid <data>/cams/<name>.png"
     try:
         mf = Path(out) / 'models' / name / 'metrics.json'
@@ -95,7 +107,7 @@ def lint_cams(name:Param('run name, as given to lint_train', str),
         learn = _load(name, out, pkl)
         dls = run_dls(m)
         grid = save_cams(learn, Path(ifnone(dest, Path(m['data_path']).parent)) / 'cams' / name, dl=dls[2], n=n)
-    except (ValueError, FileNotFoundError) as e: _fail('lint_cams', e)
+    except FAULTS as e: _fail('lint_cams', e)
     print(grid)
 
 # %% ../nbs/12_cli.ipynb #6cbe97c8
@@ -103,17 +115,20 @@ def lint_cams(name:Param('run name, as given to lint_train', str),
 def lint_predict(name:Param('run name, as given to lint_train', str),
                  imgs:Param('image files', str, nargs='+'),
                  out:Param('folder holding models/', str)='.',
-                 pkl:Param('load models/<name>.pkl (pickle: runs any code it holds; only for files you trust) instead of the weights', store_true)=False):
-    "Print the predicted label and its probability for each image"
+                 pkl:Param('load models/<name>/model.pkl (pickle: runs any code it holds; only for files you trust) instead of the weights', store_true)=False):
+    "Print the predicted label and its probability for each image (tab-separated, on stdout; progress goes to stderr)"
     try:
         missing = [o for o in imgs if not Path(o).is_file()]
         if missing: raise FileNotFoundError(f'no such image file(s): {missing}')
-        for f, (label, prob) in zip(imgs, predict_files(_load(name, out, pkl), imgs)): print(f'{f}\t{label}\t{prob:.3f}')
-    except (ValueError, FileNotFoundError) as e: _fail('lint_predict', e)
+        bad = {o: r for o in imgs if (r := image_problem(o))}
+        if bad: raise ValueError(f'{len(bad)} file(s) are not images that can be read, e.g. ' + '; '.join(f'{o} ({r})' for o, r in list(bad.items())[:3]))
+        with contextlib.redirect_stdout(sys.stderr): preds = predict_files(_load(name, out, pkl), imgs)  # fastprogress prints its bar to stdout
+    except FAULTS as e: _fail('lint_predict', e)
+    for f, (label, prob) in zip(imgs, preds): print(f'{f}\t{label}\t{prob:.3f}')
 
 # %% ../nbs/12_cli.ipynb #3bb3fb78
 @call_parse
 def lint_report(folder:Param('folder of runs (searched for metrics.json)', str)='models'):
     "Print and write <folder>/report.md: mean ± std over seeds per method and group"
     try: print(write_report(folder))
-    except FileNotFoundError as e: _fail('lint_report', e)
+    except FAULTS as e: _fail('lint_report', e)

@@ -116,6 +116,8 @@ def check(self):
         if getattr(self, k) is not None and getattr(self, k) < 1: raise ValueError(f'run parameter {k} must be at least 1, got {getattr(self, k)}')
     for k in ('lr', 'sigma', 'eta'):
         if getattr(self, k) is not None and getattr(self, k) <= 0: raise ValueError(f'run parameter {k} must be positive, got {getattr(self, k)}')
+    if self.weight is not None and self.weight < 0: raise ValueError(f'run parameter weight must be at least 0 (a negative weight rewards CAM mass on the background), got {self.weight}')
+    if not re.fullmatch(r'auto|cpu|mps|cuda(:\d+)?', self.device or 'auto'): raise ValueError(f"run parameter device must be auto, cpu, cuda or cuda:<n>, got {self.device!r}")
     if self.p is not None and not 0 <= self.p <= 1: raise ValueError(f'run parameter p must be between 0 and 1, got {self.p}')
     if self.prior == 'contrast' and self.which == 'all': raise ValueError("run parameter which must be 'true' or 'pred' for prior 'contrast'")
 

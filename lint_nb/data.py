@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #d488ad45
 from __future__ import annotations
-import functools, hashlib, json, os, shutil, tempfile, warnings
+import errno, functools, hashlib, json, os, shutil, socket, tempfile, time, warnings
 from contextlib import contextmanager
 import numpy as np, pandas as pd
 from pathlib import Path
@@ -13,10 +13,11 @@ from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
 
 # %% auto #0
-__all__ = ['CLASSES', 'PLACES', 'WATERBIRDS_CLASSES', 'SPLITS', 'CACHE_VERSION', 'MASK_CMAP', 'group_names', 'background',
-           'object_mask', 'class_marks', 'synthetic_image', 'synthetic_metadata', 'atomic_dir', 'make_synthetic',
-           'atomic_file', 'write_json', 'synthetic_data', 'rgb_image', 'LintImage', 'BinaryMask', 'image_problem',
-           'drop_unreadable', 'check_table', 'lint_table', 'require_columns', 'read_metadata', 'check_files',
+__all__ = ['CLASSES', 'PLACES', 'WATERBIRDS_CLASSES', 'TORCH_WRITE_ERRORS', 'SPLITS', 'CACHE_VERSION', 'MASK_CMAP', 'group_names',
+           'background', 'object_mask', 'class_marks', 'synthetic_image', 'synthetic_metadata', 'atomic_dir',
+           'make_synthetic', 'WriteError', 'write_error', 'atomic_file', 'write_json', 'restore_dir', 'swap_dir',
+           'file_lock', 'synthetic_data', 'rgb_image', 'LintImage', 'BinaryMask', 'image_problem', 'drop_unreadable',
+           'check_table', 'lint_table', 'read_csv', 'require_columns', 'read_metadata', 'check_files',
            'waterbirds_table', 'NameOf', 'decode_file', 'cache_file', 'cache_stamp', 'build_cache', 'cache_fresh',
            'cache_array', 'cache_table', 'CachedItem', 'CachedDL', 'CachedWeightedDL', 'lint_block', 'class_weights',
            'lint_dls']
@@ -182,22 +183,85 @@ def make_synthetic(dest,                 # the folder to write
     return dest
 
 # %% ../nbs/00_data.ipynb #0a55795b
+class WriteError(OSError):
+    "A file `lint` could not write, in one line: which file, and why (a full disk, a read-only folder...)"
+    def __str__(self): return self.strerror
+
+def write_error(fname, # the file being written
+                e:Exception, # what the writer raised
+               ) -> WriteError:
+    "The `WriteError` of a failed write to `fname`, with the space left on its disk"
+    code = getattr(e, 'errno', None) or errno.EIO
+    why = os.strerror(e.errno) if getattr(e, 'errno', None) else str(e).splitlines()[0]
+    here = next((p for p in Path(fname).absolute().parents if p.exists()), Path('/'))
+    return WriteError(code, f'cannot write {fname}: {why} ({shutil.disk_usage(here).free / 2**20:,.0f} MiB free on its disk)')
+
+TORCH_WRITE_ERRORS = ('inline_container', 'iostream error', 'file write failed')  # how torch.save says that it could not write
+
 @contextmanager
 def atomic_file(fname,        # the file to write
                 suffix:str='', # suffix of the temporary file (some writers choose the format by it, e.g. '.png')
                ):
-    "Yield a temporary path next to `fname`; rename it to `fname` if the block succeeds, else remove it"
-    fname = Path(fname); fname.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f'.{fname.name}.', suffix=suffix, dir=fname.parent); os.close(fd)
+    "Yield a temporary path next to `fname`; rename it to `fname` if the block succeeds, else remove it. A failed write raises a `WriteError` naming `fname`"
+    fname, tmp = Path(fname), None
     try:
+        fname.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f'.{fname.name}.', suffix=suffix, dir=fname.parent); os.close(fd)
         yield Path(tmp)
         os.replace(tmp, fname)
+    except WriteError: raise
+    except OSError as e: raise write_error(fname, e) from e
+    except RuntimeError as e:  # torch.save reports a failed write (a full disk) in C++ words
+        if any(s in str(e) for s in TORCH_WRITE_ERRORS): raise write_error(fname, e) from e
+        raise
     finally:
-        if os.path.exists(tmp): os.remove(tmp)
+        if tmp and os.path.exists(tmp): os.remove(tmp)
 
 def write_json(obj, fname):
     "Write `obj` as JSON to `fname` atomically (see `atomic_file`)"
     with atomic_file(fname) as tmp: tmp.write_text(json.dumps(obj, indent=1))
+
+# %% ../nbs/00_data.ipynb #84aaeffa
+def _old(dest): return dest.parent / f'.{dest.name}.old'
+
+def restore_dir(dest): # a folder that `swap_dir` replaces
+    "Finish a `swap_dir` that was cut short: bring `dest` back from `.<name>.old` if it is gone, else delete the old copy"
+    dest = Path(dest); old = _old(dest)
+    if not old.exists(): return
+    if dest.exists(): shutil.rmtree(old)
+    else: old.rename(dest)
+
+def swap_dir(new,  # a finished folder
+             dest, # the folder it replaces, if that exists
+            ):
+    "Put `new` in the place of `dest` at once: `dest` moves aside, `new` takes its name, then the old folder is deleted"
+    new, dest = Path(new), Path(dest)
+    restore_dir(dest)
+    if dest.exists(): dest.rename(_old(dest))
+    new.rename(dest)
+    shutil.rmtree(_old(dest), ignore_errors=True)
+
+# %% ../nbs/00_data.ipynb #965248ce
+try: import fcntl
+except ImportError: fcntl = None  # Windows
+
+@contextmanager
+def file_lock(fname,   # the lock file (created if need be, and left in place)
+              what:str, # what it guards, for the error
+             ):
+    "Hold an exclusive lock on `fname` while the block runs; raise `FileExistsError` naming the holder if another process has it"
+    fname = Path(fname)
+    try: fname.parent.mkdir(parents=True, exist_ok=True); f = open(fname, 'a+')  # a read-only folder fails here, before any work
+    except OSError as e: raise write_error(fname, e) from e
+    with f:
+        if fcntl is not None:
+            try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                f.seek(0); holder = f.read().strip() or 'another process'
+                raise FileExistsError(f'{what} is in use by {holder} (lock {fname}); wait for it to end, or choose another name') from None
+        f.seek(0); f.truncate(); f.write(f"pid {os.getpid()} on {socket.gethostname()}, since {time.strftime('%Y-%m-%d %H:%M:%S')}"); f.flush()
+        try: yield
+        finally: f.seek(0); f.truncate(); f.flush()  # the lock goes with the file's closing
 
 # %% ../nbs/00_data.ipynb #78750662
 def synthetic_data(root='data',        # the data folder
@@ -301,6 +365,14 @@ def lint_table(file,          # image paths
     return check_table(df, source)
 
 # %% ../nbs/00_data.ipynb #9ff966bc
+def read_csv(f,        # a CSV file
+             **kwargs, # passed to `pd.read_csv`
+            ) -> pd.DataFrame:
+    "`pd.read_csv(f)`, with an error naming `f` when it is empty or not a CSV"
+    try: return pd.read_csv(f, **kwargs)
+    except pd.errors.EmptyDataError: raise ValueError(f'{f}: empty file (expected a CSV with a header row)') from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as e: raise ValueError(f'{f}: not a readable CSV ({str(e).splitlines()[0]})') from None
+
 def require_columns(df:pd.DataFrame, # a table read from `source`
                     cols,            # the columns it must have
                     source,          # the file, for the error
@@ -316,7 +388,7 @@ def read_metadata(path) -> pd.DataFrame: # the table as written
     f = Path(path) / 'metadata.csv'
     if not Path(path).is_dir(): raise FileNotFoundError(f'{path}: no such folder (expected a Waterbirds-format folder with metadata.csv)')
     if not f.exists(): raise FileNotFoundError(f'{f} not found: expected a Waterbirds-format metadata.csv')
-    df = require_columns(pd.read_csv(f), ('img_filename', 'y', 'split', 'place'), f, 'expected img_filename, y, split, place')
+    df = require_columns(read_csv(f), ('img_filename', 'y', 'split', 'place'), f, 'expected img_filename, y, split, place')
     for col, ok in (('split', {0, 1, 2}), ('y', {0, 1}), ('place', {0, 1})):
         bad = set(df[col].unique().tolist()) - ok
         if bad: raise ValueError(f'{f}: column {col!r} has value(s) {sorted(bad, key=str)}; expected {sorted(ok)}')

@@ -75,7 +75,7 @@ def caltech_table(root,             # holds the `*killer-whale*` and `*leopards*
     root = Path(root)
     f = Path(ifnone(split_file, root / f'lint_split_test{n_test}_valid{valid_pct:g}_water{water_threshold:g}_seed{seed}.csv'))
     if f.exists():
-        df = require_columns(pd.read_csv(f), ('file', 'label', 'background', 'split'), f, 'delete it to make the split again')
+        df = require_columns(read_csv(f), ('file', 'label', 'background', 'split'), f, 'delete it to make the split again')
         df['file'] = check_files([str(root / o) for o in df.file], 'image', f)
     else:
         df = caltech_split(root, n_test, valid_pct, water_threshold, seed)
@@ -124,8 +124,9 @@ def csv_table(csv,                 # the CSV file
              ) -> pd.DataFrame:    # a lint table
     "The lint table of a CSV with image paths, labels and, optionally, groups, splits and masks"
     csv, cols = Path(csv), _columns(columns)
+    if csv.is_dir(): raise ValueError(f'{csv}: a folder, where --data csv expects a CSV file (a folder of class folders is --data folder)')
     if not csv.is_file(): raise FileNotFoundError(f'{csv}: no such file (expected a CSV with columns {cols["image"]}, {cols["label"]}, ...)')
-    df, root = pd.read_csv(csv, dtype=str, keep_default_na=False), Path(ifnone(root, csv.parent))
+    df, root = read_csv(csv, dtype=str, keep_default_na=False), Path(ifnone(root, csv.parent))
     require_columns(df, (cols['image'], cols['label']), csv, f'it has {df.columns.tolist()} (rename with --columns image=...,label=...)')
     df['file'] = check_files([str(root / o) for o in df[cols['image']]], 'image', csv)
     if cols['mask'] in df: df['mask_file'] = check_files([str(root / o) for o in df[cols['mask']]], 'mask', csv)

@@ -116,8 +116,12 @@ def cpu_broadcast():
 
 def run_device(device:str='auto', # 'auto', 'cpu', 'cuda' or 'cuda:<n>'
               ) -> torch.device:
-    "'auto': this process's GPU (`LOCAL_RANK` under DDP) when there is one, else the CPU; otherwise the device named"
-    if device != 'auto': return torch.device(device)
+    "'auto': this process's GPU (`LOCAL_RANK` under DDP) when there is one, else the CPU; otherwise the device named, if this machine has it"
+    if device != 'auto':
+        d, n = torch.device(device), torch.cuda.device_count()
+        if d.type == 'cuda' and (n == 0 or (d.index or 0) >= n):
+            raise ValueError(f"run parameter device is {device!r}, but torch sees {n} CUDA GPU(s) here: use --device auto or cpu" + ('' if n else ' (is this a CPU-only torch, or is CUDA_VISIBLE_DEVICES empty?)'))
+        return d
     if not torch.cuda.is_available(): return torch.device('cpu')
     dev = torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0)))
     torch.cuda.set_device(dev)

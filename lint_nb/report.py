@@ -64,8 +64,9 @@ def run_labels(runs:list, # `Run`s (or `metrics.json` contents)
     return sorted(labels, key=lambda l: METHODS.index(labels[l]) if labels[l] in METHODS else len(METHODS))
 
 def load_runs(folder) -> list:
-    "A `Run` for every `metrics.json` under `folder`"
-    return [Run.load(f) for f in sorted(Path(folder).rglob('metrics.json'))]
+    "A `Run` for every `metrics.json` under `folder`, except in hidden folders (a run being saved, `.<name>.new`, or swapped out, `.<name>.old`)"
+    folder = Path(folder)
+    return [Run.load(f) for f in sorted(folder.rglob('metrics.json')) if not any(p.startswith('.') for p in f.relative_to(folder).parts)]
 
 # %% ../nbs/10_report.ipynb #535b41d2
 def mean_std(xs:list, # one number per seed; None (a metric a run could not score) is left out

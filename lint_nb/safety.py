@@ -14,15 +14,23 @@ __all__ = ['NonFiniteLoss', 'NaNGuard', 'rng_state', 'set_rng_state', 'Checkpoin
 
 # %% ../nbs/04d_safety.ipynb #332bdf38
 class NonFiniteLoss(FloatingPointError):
-    "The training loss became NaN or infinite"
+    "The training loss, a gradient, a weight or a buffer became NaN or infinite"
 
 class NaNGuard(Callback):
-    "Raise `NonFiniteLoss` when the training loss is NaN or infinite (checked before the backward pass), or a weight or a buffer (BatchNorm's running statistics) is (checked after each training epoch)"
+    "Raise `NonFiniteLoss`, naming the tensor, when the training loss (checked before the backward pass) or a gradient (before the step) is NaN or infinite, or a weight or a buffer such as BatchNorm's running statistics (after each training epoch)"
     order = 50  # after the callbacks that add to the loss (order 5)
     _advice = 'Lower the learning rate (lr) or the CAM loss weight (weight).'
     def after_loss(self):
         if not self.training or torch.isfinite(self.learn.loss_grad).all(): return
         raise NonFiniteLoss(f'the training loss is {self.learn.loss_grad.item()} at epoch {self.epoch}, batch {self.iter}; '
+                            f'the weights were not updated with it. {self._advice}')
+    def after_backward(self):
+        scaler = getattr(self.learn, 'scaler', None)
+        if scaler is not None and scaler.is_enabled(): return  # fp16: the GradScaler skips the steps whose gradients overflow, by design
+        gs = [(n, p.grad) for n, p in self.model.named_parameters() if p.grad is not None]
+        if not gs or torch.nn.utils.get_total_norm([g for _, g in gs]).isfinite(): return  # one reduction, one sync
+        bad = [n for n, g in gs if not g.isfinite().all()] or ['their norm overflows']
+        raise NonFiniteLoss(f'a gradient is NaN or infinite at epoch {self.epoch}, batch {self.iter} (first: {bad[0]}); '
                             f'the weights were not updated with it. {self._advice}')
     def after_train(self):
         ts = list(self.model.named_parameters()) + [(n, b) for n, b in self.model.named_buffers() if b.is_floating_point()]
@@ -75,6 +83,11 @@ class Checkpoint(SkipToEpoch):
         if self.state['n_epoch'] != self.n_epoch:
             raise ValueError(f"{self.fname}: written by a fit of {self.state['n_epoch']} epochs, but this fit has {self.n_epoch}; the schedules would differ")
         self._skip_to = self.state['epoch'] + 1
+
+    @property
+    def epochs_restored(self) -> int:
+        "The epochs the checkpoint held when this fit began (0 for a fresh fit)"
+        return self._skip_to
 
     def before_epoch(self):
         if self.state is not None and self.epoch == self._skip_to: self._restore()

@@ -4,19 +4,21 @@
 
 # %% ../nbs/11_sweep.ipynb #1e5f92e9
 from __future__ import annotations
-import json, os, subprocess, sys, time
+import json, os, signal, subprocess, sys, threading, time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict
 from queue import Queue
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
-from .data import atomic_file, write_json
+from .data import atomic_file, write_json, file_lock
 from .datasets import data_table
 from .config import RunConfig, run_id, config_grid
 from .report import write_sweep_report
+from .learner import run_device
+from .train import check_img_size
 
 # %% auto #0
-__all__ = ['sweep_grid', 'experiment_notebook', 'run_status', 'run_one', 'check_data', 'sweep']
+__all__ = ['sweep_grid', 'experiment_notebook', 'run_status', 'Stopper', 'run_one', 'check_data', 'SweepStopped', 'sweep']
 
 # %% ../nbs/11_sweep.ipynb #dc69af78
 def sweep_grid(method=('erm', 'camloss', 'groupdro'), # methods to compare
@@ -41,27 +43,71 @@ def run_status(folder) -> str:
     return 'done' if (folder / 'metrics.json').exists() else 'failed' if (folder / 'error.txt').exists() else 'todo'
 
 # %% ../nbs/11_sweep.ipynb #cbe07806
+_DIE_WITH_PARENT = '''import ctypes, os, signal, sys
+try: ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG (Linux): SIGTERM when the sweep dies, even by SIGKILL
+except (OSError, AttributeError): pass
+if os.getppid() != int(sys.argv[1]): sys.exit(1)  # the sweep died before that
+os.execv(sys.argv[2], sys.argv[2:])'''
+
+class Stopper:
+    "Stop a sweep's papermill runs on SIGINT or SIGTERM: the runs in flight get SIGINT (papermill then shuts its kernel down), and no new run begins"
+    def __init__(self): self.signum, self.procs, self.lock, self.old = None, set(), threading.Lock(), {}
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():  # only there can Python take signals
+            for s in (signal.SIGINT, signal.SIGTERM): self.old[s] = signal.signal(s, self.stop)
+        return self
+    def __exit__(self, *exc):
+        for s, h in self.old.items(): signal.signal(s, h)
+    def stop(self, signum=signal.SIGINT, frame=None):
+        "Stop: signal the runs in flight, and refuse new ones"
+        with self.lock:
+            self.signum = signum
+            for p in self.procs: os.killpg(p.pid, signal.SIGINT)
+    def start(self, cmd:list, **kwargs) -> subprocess.Popen:
+        "`cmd` in its own process group, which dies with this process; None once stopped"
+        with self.lock:
+            if self.signum: return None
+            p = subprocess.Popen([sys.executable, '-c', _DIE_WITH_PARENT, str(os.getpid()), *cmd], start_new_session=True, **kwargs)
+            self.procs.add(p); return p
+    def wait(self, p:subprocess.Popen) -> tuple:
+        "(return code, stderr) of `p`, when it ends"
+        _, err = p.communicate()
+        with self.lock: self.procs.discard(p)
+        return p.returncode, err
+
 def run_one(config:RunConfig, # the run
             runs:Path,        # the folder of all runs
             notebook=None,    # default `experiment_notebook()`
             env:dict=None,    # extra environment variables (GPU, threads)
             retry_failed:bool=False, # run again a run that failed before
-           ) -> tuple:        # (run id, status: 'skipped', 'done' or 'failed', seconds)
-    "Run the experiment notebook for `config` with papermill, in the run's folder, unless it already finished"
-    rid = run_id(config); folder = (Path(runs) / rid).resolve()
+            stopper:Stopper=None, # the sweep's; default: one of its own
+           ) -> tuple:        # (run id, status: 'skipped', 'busy', 'done', 'failed' or 'stopped', seconds)
+    "Run the experiment notebook for `config` with papermill, in the run's folder, unless it already finished or another sweep is running it; a run stopped by `stopper` stays to do"
+    rid, stopper = run_id(config), stopper or Stopper()
+    folder = (Path(runs) / rid).resolve()
     status = run_status(folder)
     if status == 'done' or (status == 'failed' and not retry_failed): return rid, 'skipped', 0.
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / 'error.txt').unlink(missing_ok=True)
+    try:
+        with file_lock(Path(runs) / f'.{rid}.lock', f'run {folder}'): return _run(config, folder, notebook, env, stopper)
+    except FileExistsError: return rid, 'busy', 0.  # another sweep is running it
+
+def _run(config, folder, notebook, env, stopper):
+    "Run the notebook for `config` in `folder` (under the run's lock)"
+    rid = folder.name
+    if run_status(folder) == 'done': return rid, 'skipped', 0.  # another sweep finished it while this one waited
+    folder.mkdir(parents=True, exist_ok=True); (folder / 'error.txt').unlink(missing_ok=True)
     t0, nb = time.time(), Path(notebook or experiment_notebook())
     cmd = [sys.executable, '-m', 'papermill', str(nb), str(folder / 'run.ipynb'), '-k', 'python3', '--cwd', str(folder), '--no-progress-bar',
            '-y', json.dumps({'config': asdict(config), 'out': str(folder)})]
     base = {k: v for k, v in os.environ.items() if k != 'IN_TEST'}  # the sweep's parameters rule, also under nbdev_test
-    r = subprocess.run(cmd, capture_output=True, text=True, env={**base, **(env or {})})
-    if r.returncode != 0 or not (folder / 'metrics.json').exists():
-        with atomic_file(folder / 'error.txt') as tmp: tmp.write_text(r.stderr[-5000:] or 'no metrics.json written')
-        return rid, 'failed', time.time() - t0
-    return rid, 'done', time.time() - t0
+    p = stopper.start(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env={**base, **(env or {})})
+    if p is None: return rid, 'stopped', 0.
+    rc, err = stopper.wait(p)
+    if rc == 0 and (folder / 'metrics.json').exists(): return rid, 'done', time.time() - t0
+    if stopper.signum:  # stopped: to do again, not failed
+        (folder / 'metrics.json').unlink(missing_ok=True); return rid, 'stopped', time.time() - t0
+    with atomic_file(folder / 'error.txt') as tmp: tmp.write_text(err[-5000:] or 'no metrics.json written')
+    return rid, 'failed', time.time() - t0
 
 # %% ../nbs/11_sweep.ipynb #2411ee2b
 def _slots(jobs):
@@ -73,9 +119,18 @@ def _slots(jobs):
 
 # %% ../nbs/11_sweep.ipynb #8a2e7a25
 def check_data(runs:list): # `RunConfig`s
-    "Read each data set of `runs` once (making the synthetic ones, or the Caltech split), so that bad data stop a sweep before its first run"
+    "Check what each run needs before the first one starts: its device, a model that takes its image size, and its data set, read once (making the synthetic ones, or the Caltech split)"
+    for c in runs: run_device(c.device)
+    for key in dict.fromkeys(json.dumps({k: getattr(c, k) for k in ('arch', 'head', 'cam_method', 'cam_layer', 'img_size')}) for c in runs):
+        check_img_size(RunConfig.make(**json.loads(key)))
     for key in dict.fromkeys(json.dumps(c.data_args(), sort_keys=True) for c in runs):
         data_table(**json.loads(key))
+
+class SweepStopped(Exception):
+    "A sweep stopped by a signal, its unfinished runs left to do"
+    def __init__(self, signum, n_left):
+        self.signum = signum
+        super().__init__(f'stopped by {signal.Signals(signum).name}: {n_left} run(s) left to do; run the same command again to go on')
 
 def sweep(name:str,            # the sweep's name: its report goes to `<root>/<name>/`
           runs:list,           # `RunConfig`s (or parameter dicts), from `sweep_grid` or `config_grid`
@@ -85,21 +140,23 @@ def sweep(name:str,            # the sweep's name: its report goes to `<root>/<n
           retry_failed:bool=False, # run again the runs that failed before
           quiet:bool=False,    # no progress lines
          ) -> dict:            # run id → status
-    "Check every configuration and data set, run every one that has not finished, then write the sweep's report"
+    "Check every configuration and data set, run every one that has not finished, then write the sweep's report; on SIGINT or SIGTERM, stop the runs and raise `SweepStopped`"
     runs = [c if isinstance(c, RunConfig) else RunConfig.make(**c) for c in runs]
     root = Path(root); rdir = root / 'runs'
     check_data(runs)
     slots = Queue(); [slots.put(s) for s in _slots(jobs)]
-    def _go(c):
-        env = slots.get()
-        try: return run_one(c, rdir, notebook, env, retry_failed)
-        finally: slots.put(env)
     status = {}
-    with ThreadPoolExecutor(jobs) as ex:
-        futs = [ex.submit(_go, c) for c in runs]
-        for k, f in enumerate(as_completed(futs), 1):
-            rid, st, secs = f.result(); status[rid] = st
-            if not quiet: print(f'[{k}/{len(futs)}] {st:7} {rid}' + (f' ({secs:.0f} s)' if secs else ''), flush=True)
+    with Stopper() as stopper:
+        def _go(c):
+            env = slots.get()
+            try: return run_one(c, rdir, notebook, env, retry_failed, stopper)
+            finally: slots.put(env)
+        with ThreadPoolExecutor(jobs) as ex:
+            futs = [ex.submit(_go, c) for c in runs]
+            for k, f in enumerate(as_completed(futs), 1):
+                rid, st, secs = f.result(); status[rid] = st
+                if not quiet and st != 'stopped': print(f'[{k}/{len(futs)}] {st:7} {rid}' + (f' ({secs:.0f} s)' if secs else ''), flush=True)
+    if stopper.signum: raise SweepStopped(stopper.signum, sum(s == 'stopped' for s in status.values()))
     write_json({'runs': [run_id(c) for c in runs], 'params': [asdict(c) for c in runs]}, root / name / 'sweep.json')
     write_sweep_report(root / name, root)
     return status

@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_train.ipynb #1d7eb7a5
 from __future__ import annotations
-import json, time
+import hashlib, json, shutil, time
 from dataclasses import asdict
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
@@ -16,9 +16,11 @@ from .swap import BackgroundSwap
 from .safety import *
 from .weights import *
 from .config import *
+from .cam import lint_model, cam_side, min_img_size
 
 # %% auto #0
-__all__ = ['scores', 'run_table', 'run_size', 'run_dls', 'check_trainable', 'fit_run', 'save_run', 'train']
+__all__ = ['scores', 'run_table', 'run_size', 'run_dls', 'check_trainable', 'check_img_size', 'NotTrained', 'fit_run', 'save_run',
+           'train']
 
 # %% ../nbs/09_train.ipynb #3149f38e
 def scores(learn:Learner, # a `lint` Learner
@@ -54,10 +56,22 @@ def check_trainable(dls:DataLoaders, # the run's DataLoaders
                     c:RunConfig,     # the run
                     folder,          # where its data are, for the error
                    ):
-    "Refuse data that would train nothing: fewer than two classes, or a training split smaller than one batch (fastai drops the last, partial batch)"
-    n, classes = len(dls.train_ds), list(dls.train_ds.tls[1].vocab)
+    "Refuse data that would train nothing: fewer than two classes, or a training split smaller than one batch (per process, under DDP; fastai drops the last, partial batch)"
+    n, classes, world = len(dls.train_ds), list(dls.train_ds.tls[1].vocab), max(num_distrib(), 1)
     if len(classes) < 2: raise ValueError(f'data set {c.data!r} at {folder}: {len(classes)} class ({classes}); a classifier needs at least two')
-    if len(dls.train) == 0: raise ValueError(f'data set {c.data!r} at {folder}: {n} training images, fewer than one batch (bs={c.bs}): lower --bs to at most {n}')
+    if len(dls.train) == 0 or n // world < c.bs:
+        raise ValueError(f'data set {c.data!r} at {folder}: {n} training images, fewer than one batch (bs={c.bs}' + (f' in each of {world} processes' if world > 1 else '')
+                         + f'): lower --bs to at most {n // world}')
+
+def check_img_size(c:RunConfig):
+    "Refuse an image size whose CAM has a single cell (which says nothing about where), stating the least size the run's model takes"
+    model = lint_model(c.arch, 2, head=c.head)  # never pretrained here: the shapes are the same, and nothing is downloaded
+    if cam_side(model, c.img_size, c.cam_method, c.cam_layer) < 2:
+        raise ValueError(f'run parameter img_size {c.img_size} is too small for arch {c.arch!r}: its CAM would be one cell; '
+                         f'it needs at least {min_img_size(model, c.cam_method, c.cam_layer)} px (a CAM of 2×2)')
+
+class NotTrained(RuntimeError):
+    "A fit that ended without a single training step"
 
 # %% ../nbs/09_train.ipynb #3ea37b77
 def fit_run(config:RunConfig=None, # the run; default `RunConfig.make(**kwargs)`
@@ -67,10 +81,11 @@ def fit_run(config:RunConfig=None, # the run; default `RunConfig.make(**kwargs)`
             quiet:bool=False,      # no progress bar or table
             **kwargs,              # the fields of `RunConfig`, without `config`
            ) -> tuple:             # (the trained `Learner`, the contents of `metrics.json`)
-    "Train one run and score it on valid and test; only `checkpoint` is written"
+    "Train one run and score it on valid and test, refusing a run that trained nothing or scores NaN; only `checkpoint` is written"
     if config is not None and kwargs: raise ValueError(f'fit_run takes a config or its fields, not both: {list(kwargs)}')
     c = config or RunConfig.make(**kwargs)
     dev = run_device(c.device)
+    check_img_size(c)
     with main_process_first(dev):  # under DDP, rank 0 makes the synthetic data; the others then read it
         table, folder = data_table(**c.data_args())
     set_seed(c.seed, reproducible=True)
@@ -82,51 +97,65 @@ def fit_run(config:RunConfig=None, # the run; default `RunConfig.make(**kwargs)`
                          head=c.head, cam_method=c.cam_method, cam_layer=c.cam_layer, **c.given('eta'),
                          **({'schedule': build(SCHEDULES, c.schedule, 'schedule', **c.given(*SCHEDULE_KEYS))} if c.applies('schedule') else {}))
     set_precision(learn, precision := pick_precision(c.precision, dev, c.arch))
-    t0 = time.time()
-    with distributed(learn), learn.added_cbs([NaNGuard()] + ([BackgroundSwap()] if c.swap else []) + ([Checkpoint(checkpoint, resume)] if checkpoint else []) + list(L(cbs))):
+    t0, ckpt = time.time(), Checkpoint(checkpoint, resume) if checkpoint else None
+    with distributed(learn), learn.added_cbs([NaNGuard()] + ([BackgroundSwap()] if c.swap else []) + ([ckpt] if ckpt else []) + list(L(cbs))):
         if quiet:
             with learn.no_bar(), learn.no_logging(): fit_learner(learn, c.epochs, c.lr)
         else: fit_learner(learn, c.epochs, c.lr)
+    if learn.train_iter == 0 and not (ckpt and ckpt.epochs_restored): raise NotTrained('the fit ended without a training step (a callback cancelled it?): nothing to score')
     res = dict(method=c.method, seed=c.seed, data=c.data, epochs=c.epochs, train_time_s=round(time.time() - t0, 2), data_path=str(folder), device=str(dev),
                precision=precision, threads=torch.get_num_threads(), params=asdict(c), valid=scores(learn, 1), test=scores(learn, 2))
+    bad = [s for s in ('valid', 'test') if res[s]['loss'] is None]
+    if bad: raise NonFiniteLoss(f'the {bad[0]} loss of the trained model is NaN or infinite. {NaNGuard._advice}')
     return learn, res
 
 # %% ../nbs/09_train.ipynb #149c5b46
 def save_run(learn:Learner, res:dict, # from `fit_run`
-             model_file,   # where `learn.export()` goes
-             metrics_file, # where the numbers go; `weights.pt` and `model.json` (`save_weights`) go next to it
-            ):
-    "Save the weights and export the learner, then write its numbers (last, so that they mark a finished run), each atomically"
-    save_weights(learn, Path(metrics_file).parent, res['params']['arch'], res['params']['head'])
-    with atomic_file(model_file) as tmp: learn.export(tmp.absolute())
-    write_json(res, metrics_file)
+             folder,       # the run's folder
+            ) -> Path:     # `folder`
+    "Write a run into `folder`, each file atomically: `model.pkl` (`learn.export`), `weights.pt` and `model.json` (which records the run's parameters and the SHA-256 of the other files), then `metrics.json`, last, which marks a finished run"
+    folder, metrics = Path(folder), json.dumps(res, indent=1)
+    with atomic_file(folder / 'model.pkl') as tmp: learn.export(tmp.absolute())
+    files = {'metrics.json': hashlib.sha256(metrics.encode()).hexdigest(), 'model.pkl': file_sha256(folder / 'model.pkl')}
+    save_weights(learn, folder, res['params']['arch'], res['params']['head'], run=dict(params=res['params'], files=files))
+    with atomic_file(folder / 'metrics.json') as tmp: tmp.write_text(metrics)
+    return folder
 
 # %% ../nbs/09_train.ipynb #a2646a38
 def train(out='.',           # where `models/` goes
           name:str=None,     # run name; default `<method>-<data>-seed<seed>`
           resume:bool=False, # go on from the run's checkpoint, if it was stopped
+          overwrite:bool=False, # replace a finished run of the same name (once the new one has finished)
           cbs:list=None,     # more fastai callbacks for the fit
           quiet:bool=False,  # no progress bar or table
           **kwargs,          # the fields of `RunConfig`
          ) -> dict:          # the contents of `metrics.json`
-    "Train one run, checkpointing every epoch; write `<out>/models/<name>.pkl` and `weights.pt`, `model.json`, `metrics.json` in `<out>/models/<name>/`"
+    "Train one run as one transaction, under a lock: checkpoint every epoch in `<out>/models/.<name>.partial/`, write the run beside it, then swap it in as `<out>/models/<name>/`"
     c = RunConfig.make(**kwargs)
     name = ifnone(name, f'{c.method}-{c.data}-seed{c.seed}')
-    folder = Path(out) / 'models' / name
-    ckpt, args = folder / 'checkpoint.pth', asdict(c)
-    if resume and ckpt.exists(): _same_args(folder / 'checkpoint.json', args)
-    elif not rank_distrib(): write_json(args, folder / 'checkpoint.json')
-    try: learn, res = fit_run(c, checkpoint=ckpt, resume=resume, cbs=cbs, quiet=quiet)
-    except BaseException:
-        if not ckpt.exists():  # it failed before its first epoch ended (bad input, say): leave nothing behind
-            (folder / 'checkpoint.json').unlink(missing_ok=True)
-            if folder.exists() and not any(folder.iterdir()): folder.rmdir()
-        raise
-    res.update(out=str(out), name=name)
-    if rank_distrib(): return res  # under DDP only rank 0 writes
-    save_run(learn, res, Path(out) / 'models' / f'{name}.pkl', folder / 'metrics.json')
-    for f in (ckpt, folder / 'checkpoint.json'): f.unlink(missing_ok=True)
+    models = Path(out) / 'models'; folder, stage = models / name, models / f'.{name}.partial'
+    ckpt, args = stage / 'checkpoint.pth', asdict(c)
+    if rank_distrib(): return {**fit_run(c, checkpoint=ckpt, resume=resume, cbs=cbs, quiet=quiet)[1], 'out': str(out), 'name': name}  # under DDP only rank 0 writes
+    with file_lock(models / f'.{name}.lock', f'run {folder}'):
+        _tidy(folder)
+        if folder.exists() and not overwrite:
+            raise FileExistsError(f'{folder} holds a finished run: pass --overwrite to replace it (the old run stays until the new one has finished), or train under another --name')
+        if resume and ckpt.exists(): _same_args(stage / 'checkpoint.json', args)
+        else: shutil.rmtree(stage, ignore_errors=True); write_json(args, stage / 'checkpoint.json')
+        try: learn, res = fit_run(c, checkpoint=ckpt, resume=resume, cbs=cbs, quiet=quiet)
+        except BaseException:
+            if not ckpt.exists(): shutil.rmtree(stage, ignore_errors=True)  # it failed before its first epoch ended (bad input, say): leave nothing behind
+            raise
+        res.update(out=str(out), name=name)
+        new = models / f'.{name}.new'
+        try: save_run(learn, res, new); swap_dir(new, folder)
+        finally: shutil.rmtree(new, ignore_errors=True)  # a failed save leaves the old run, and the checkpoint: --resume saves again
+        shutil.rmtree(stage)
     return res
+
+def _tidy(folder):
+    "Clear what a process killed while saving `folder` may have left: a swap cut short, a half-written new run"
+    restore_dir(folder); shutil.rmtree(folder.parent / f'.{folder.name}.new', ignore_errors=True)
 
 def _same_args(fname, args):
     "Refuse to resume a checkpoint written with other arguments"

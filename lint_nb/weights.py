@@ -12,13 +12,14 @@ from .cam import *
 from .learner import *
 
 # %% auto #0
-__all__ = ['WEIGHTS', 'CONFIG', 'model_config', 'save_weights', 'load_config', 'load_weights']
+__all__ = ['WEIGHTS', 'CONFIG', 'file_sha256', 'model_config', 'save_weights', 'load_config', 'check_run_files', 'load_weights']
 
 # %% ../nbs/07_weights.ipynb #d67cd322
 WEIGHTS, CONFIG = 'weights.pt', 'model.json'
 
-def _sha256(fname) -> str: return hashlib.sha256(Path(fname).read_bytes()).hexdigest()
-
+def file_sha256(fname) -> str:
+    "The SHA-256 of a file's bytes, as hex"
+    return hashlib.sha256(Path(fname).read_bytes()).hexdigest()
 
 def model_config(learn:Learner, # a `lint` Learner
                  arch:str,      # its `arch`, as given to `lint_model`
@@ -36,13 +37,14 @@ def save_weights(learn:Learner, # a `lint` Learner
                  folder,        # where `weights.pt` and `model.json` go
                  arch:str='small_cnn', # its `arch`
                  head:str='cam',       # its `head`
+                 run:dict=None, # more for `model.json`: a run's `params`, and `files`, the SHA-256 of the run's other files by name
                 ) -> Path:      # `folder`
     "Write `learn.model`'s `state_dict` as `weights.pt` and its configuration, with the file's SHA-256, as `model.json`"
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
-    cfg = model_config(learn, arch, head)
+    cfg = {**model_config(learn, arch, head), **(run or {})}
     with atomic_file(folder / WEIGHTS) as tmp:
         torch.save({k: v.cpu() for k, v in get_model(learn.model).state_dict().items()}, tmp)
-        cfg['sha256'] = _sha256(tmp)
+        cfg['sha256'] = file_sha256(tmp)
     write_json(cfg, folder / CONFIG)
     return folder
 
@@ -62,13 +64,23 @@ def load_config(folder) -> dict:
     if missing or cfg['format'] != 'lint-weights': raise ValueError(f"{f}: not a lint model config (format 'lint-weights'); missing fields: {missing}")
     return cfg
 
+def check_run_files(folder, # a weights folder
+                cfg:dict, # its `model.json`
+               ):
+    "Refuse a run folder whose other files (`metrics.json`, `model.pkl`) are not the ones its `model.json` was written with"
+    for name, sha in cfg.get('files', {}).items():
+        f = Path(folder) / name
+        if not f.exists(): raise FileNotFoundError(f'{f} not found, though {CONFIG} lists it: the run folder is incomplete; train the run again')
+        if file_sha256(f) != sha: raise ValueError(f'{f}: refused: it is not the {name} that {CONFIG} was written with (the folder mixes two runs); train the run again')
+
 def load_weights(folder,      # a folder written by `save_weights`
                  device=None, # where the model goes; default: fastai's `default_device()`, where `DataLoaders` go too
                 ) -> Learner: # a `lint` Learner for prediction and CAMs
-    "Rebuild a Learner from `weights.pt` and `model.json`, refusing a weights file that does not match its SHA-256 or holds anything but tensors"
+    "Rebuild a Learner from `weights.pt` and `model.json`, refusing a weights file that does not match its SHA-256 or holds anything but tensors, and a folder whose files `check_run_files` refuses"
     cfg, f = load_config(folder), Path(folder) / WEIGHTS
     if not f.exists(): raise FileNotFoundError(f'{f} not found')
-    if _sha256(f) != cfg['sha256']: raise ValueError(f'{f}: refused: its SHA-256 does not match {CONFIG} (tampered with, or partly written)')
+    check_run_files(folder, cfg)
+    if file_sha256(f) != cfg['sha256']: raise ValueError(f'{f}: refused: its SHA-256 does not match {CONFIG} (tampered with, or partly written)')
     try: sd = torch.load(f, map_location='cpu', weights_only=True)
     except pickle.UnpicklingError as e: raise ValueError(f'{f}: refused: it holds more than tensors ({str(e).splitlines()[0]})') from None
     device = device or default_device()
