@@ -11,11 +11,11 @@ from fastcore.basics import patch_to
 from .datasets import DATASETS
 from .cam import CAM_METHODS
 from .loss import PRIORS, SCHEDULES, takes
-from .learner import METHODS, METHOD_ALIASES, PRECISIONS
+from .learner import METHODS, METHOD_ALIASES, PRECISIONS, OPTIMISERS
 
 # %% auto #0
-__all__ = ['CHOICES', 'ONLY', 'PRIOR_KEYS', 'SCHEDULE_KEYS', 'DATA_KEYS', 'ONE_VALUE', 'RunConfig', 'field_docs', 'run_id',
-           'config_grid', 'add_config_args', 'split_grid']
+__all__ = ['CHOICES', 'ONLY', 'PRIOR_KEYS', 'SCHEDULE_KEYS', 'DATA_KEYS', 'ID_FIELDS', 'ONE_VALUE', 'RunConfig', 'field_docs',
+           'run_id', 'config_grid', 'add_config_args', 'split_grid']
 
 # %% ../nbs/08_config.ipynb #1a8befb5
 @dataclass(frozen=True)
@@ -34,6 +34,9 @@ class RunConfig:
     img_size: int = 64            # image side in pixels (real data are resized to it)
     bs: int = 64                  # batch size
     lr: float = 3e-3              # peak learning rate
+    opt: str = 'adam'             # the optimiser: adam (fastai's Adam) or sgd (fastai's SGD, as in the paper and the origin)
+    mom: float = None             # momentum (Adam's beta1), held constant; default: the one-cycle schedule's 0.95-0.85-0.95 (plain SGD has none)
+    wd: float = None              # decoupled weight decay; default: the optimiser's own (Adam 0.01, SGD 0)
     seed: int = 0                 # training seed (weights, shuffling)
     arch: str = 'small_cnn'       # small_cnn, or a torchvision/timm model name (from scratch unless pretrained)
     pretrained: bool = False      # pretrained weights for arch (downloads them: needs the network)
@@ -55,7 +58,7 @@ class RunConfig:
 # %% ../nbs/08_config.ipynb #454d934d
 CHOICES = dict(method=METHODS + tuple(METHOD_ALIASES), data=DATASETS, head=('cam', 'fastai'), cam_method=('auto',) + CAM_METHODS,
                schedule=tuple(SCHEDULES), prior=tuple(PRIORS), which=('true', 'pred', 'all'), kernel=('gaussian', 'paper'),
-               precision=PRECISIONS)  # the values a field may take
+               precision=PRECISIONS, opt=tuple(OPTIMISERS))  # the values a field may take
 ONLY = dict(masks=('data', ('waterbirds',)), columns=('data', ('csv',)), n_test=('data', ('caltech256',)), p=('data', ('synthetic',)),
             n_train=('data', ('synthetic',)), schedule=('method', ('camloss',)), eta=('method', ('groupdro',)))  # field → (the field it depends on, where it applies)
 PRIOR_KEYS, SCHEDULE_KEYS = ('which', 'kernel', 'sigma'), ('weight',)  # the keywords of the priors and of the schedules, applying where the chosen one takes them
@@ -116,6 +119,8 @@ def check(self):
         if getattr(self, k) is not None and getattr(self, k) < 1: raise ValueError(f'run parameter {k} must be at least 1, got {getattr(self, k)}')
     for k in ('lr', 'sigma', 'eta'):
         if getattr(self, k) is not None and getattr(self, k) <= 0: raise ValueError(f'run parameter {k} must be positive, got {getattr(self, k)}')
+    if self.mom is not None and not 0 <= self.mom < 1: raise ValueError(f'run parameter mom must be in [0, 1), got {self.mom}')
+    if self.wd is not None and self.wd < 0: raise ValueError(f'run parameter wd must be at least 0, got {self.wd}')
     if self.weight is not None and self.weight < 0: raise ValueError(f'run parameter weight must be at least 0 (a negative weight rewards CAM mass on the background), got {self.weight}')
     if not re.fullmatch(r'auto|cpu|mps|cuda(:\d+)?', self.device or 'auto'): raise ValueError(f"run parameter device must be auto, cpu, cuda or cuda:<n>, got {self.device!r}")
     if self.p is not None and not 0 <= self.p <= 1: raise ValueError(f'run parameter p must be between 0 and 1, got {self.p}')
@@ -156,11 +161,19 @@ def data_args(self) -> dict:
     return dict(data=self.data, path=self.path, img_size=self.img_size, **self.given(*DATA_KEYS))
 
 # %% ../nbs/08_config.ipynb #5ae946a4
+ID_FIELDS = ('method', 'data', 'path', 'masks', 'columns', 'n_test', 'p', 'n_train', 'balance', 'epochs', 'img_size', 'bs', 'lr', 'seed', 'arch', 'pretrained', 'head',
+             'cam_method', 'cam_layer', 'schedule', 'weight', 'prior', 'which', 'kernel', 'sigma', 'swap', 'eta', 'device', 'precision', 'cache')  # the fields of the first `RunConfig`
+
+def _identity(c):
+    "What a run id hashes: the fields of the first `RunConfig`, and a later field only where it is not its default, so that adding an option keeps every id"
+    d = {f.name: f.default for f in fields(c)}
+    return {k: v for k, v in asdict(c).items() if k in ID_FIELDS or v != d[k]}
+
 def run_id(config:RunConfig|dict, # a configuration, or the parameters of one
           ) -> str:               # e.g. `synthetic-camloss-p0.95-seed0-1a2b3c`
-    "A readable id for a run, ending in a hash of its whole canonical configuration"
+    "A readable id for a run, ending in a hash of its canonical configuration (every field that shapes the run: see `_identity`)"
     c = config if isinstance(config, RunConfig) else RunConfig.make(**config)
-    h = hashlib.sha1(json.dumps(asdict(c), sort_keys=True).encode()).hexdigest()[:6]
+    h = hashlib.sha1(json.dumps(_identity(c), sort_keys=True).encode()).hexdigest()[:6]
     p = f'-p{c.p:g}' if c.data == 'synthetic' else ''  # p only shapes the synthetic data
     return f'{c.data}-{c.method}{p}-seed{c.seed}-{h}'
 

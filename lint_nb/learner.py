@@ -16,8 +16,9 @@ from .camloss import *
 from .groupdro import *
 
 # %% auto #0
-__all__ = ['METHODS', 'METHOD_ALIASES', 'PRECISIONS', 'lint_learner', 'fit_learner', 'predict_files', 'DeviceMixedPrecision',
-           'pick_precision', 'set_precision', 'cpu_broadcast', 'run_device', 'distributed', 'main_process_first']
+__all__ = ['METHODS', 'METHOD_ALIASES', 'OPTIMISERS', 'PRECISIONS', 'lint_learner', 'fit_learner', 'optimiser', 'predict_files',
+           'DeviceMixedPrecision', 'pick_precision', 'set_precision', 'cpu_broadcast', 'run_device', 'distributed',
+           'main_process_first']
 
 # %% ../nbs/05_learner.ipynb #c311844d
 METHODS = ('erm', 'camloss', 'groupdro')  # ERM, ERM plus the CAM background loss, and GroupDRO
@@ -56,6 +57,20 @@ def fit_learner(learn:Learner, # from `lint_learner`
     if isinstance(cb, CAMLossCallback) and cb.schedule.lr_phased:
         return learn.fit(epochs, lr, cbs=cb.schedule.lr_scheduler(lr), **kwargs)
     return learn.fit_one_cycle(epochs, lr, **kwargs)
+
+# %% ../nbs/05_learner.ipynb #ef934e2e
+OPTIMISERS = dict(adam=Adam, sgd=SGD)  # fastai's optimisers, by the name a run gives
+
+def optimiser(opt:str='adam',  # 'adam' or 'sgd' (see `OPTIMISERS`)
+              mom:float=None, # momentum (Adam's β1), constant; None: the one-cycle schedule's, or the optimiser's own under `fit`
+              wd:float=None,  # decoupled weight decay; None: the optimiser's own
+             ) -> dict:       # keywords for `Learner` (`lint_learner`)
+    "The `Learner` keywords of an optimiser by name, with a constant momentum and a weight decay when given"
+    if opt not in OPTIMISERS: raise ValueError(f'opt must be one of {list(OPTIMISERS)}, got {opt!r}')
+    kw = dict(opt_func=OPTIMISERS[opt] if mom is None else partial(OPTIMISERS[opt], mom=mom))
+    if mom is not None: kw['moms'] = (mom, mom, mom)
+    if wd is not None: kw['wd'] = wd
+    return kw
 
 # %% ../nbs/05_learner.ipynb #c31bdaac
 def predict_files(learn:Learner, # a trained (or loaded) `lint` Learner

@@ -94,7 +94,7 @@ def fit_run(config:RunConfig=None, # the run; default `RunConfig.make(**kwargs)`
     if (PRIORS[c.prior].needs_masks or c.swap) and 'mask' not in table.columns:
         raise ValueError(f"{'swap' if c.swap else f'prior {c.prior!r}'} needs foreground masks, and data set {c.data!r} at {folder} has none")
     learn = lint_learner(dls, c.method, c.arch, pretrained=c.pretrained, prior=build(PRIORS, c.prior, 'prior', **c.given(*PRIOR_KEYS)),
-                         head=c.head, cam_method=c.cam_method, cam_layer=c.cam_layer, **c.given('eta'),
+                         head=c.head, cam_method=c.cam_method, cam_layer=c.cam_layer, **c.given('eta'), **optimiser(c.opt, c.mom, c.wd),
                          **({'schedule': build(SCHEDULES, c.schedule, 'schedule', **c.given(*SCHEDULE_KEYS))} if c.applies('schedule') else {}))
     set_precision(learn, precision := pick_precision(c.precision, dev, c.arch))
     t0, ckpt = time.time(), Checkpoint(checkpoint, resume) if checkpoint else None
