@@ -338,4 +338,5 @@ d = { 'settings': { 'branch': 'main',
                                  'lint_nb.weights.load_config': ('weights.html#load_config', 'lint_nb/weights.py'),
                                  'lint_nb.weights.load_weights': ('weights.html#load_weights', 'lint_nb/weights.py'),
                                  'lint_nb.weights.model_config': ('weights.html#model_config', 'lint_nb/weights.py'),
-                                 'lint_nb.weights.save_weights': ('weights.html#save_weights', 'lint_nb/weights.py')}}}
+                                 'lint_nb.weights.save_weights': ('weights.html#save_weights', 'lint_nb/weights.py'),
+                                 'lint_nb.weights.sha256': ('weights.html#sha256', 'lint_nb/weights.py')}}}

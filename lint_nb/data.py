@@ -191,10 +191,10 @@ def write_error(fname, # the file being written
                 e:Exception, # what the writer raised
                ) -> WriteError:
     "The `WriteError` of a failed write to `fname`, with the space left on its disk"
-    code = getattr(e, 'errno', None) or errno.EIO
-    why = os.strerror(e.errno) if getattr(e, 'errno', None) else str(e).splitlines()[0]
+    code = getattr(e, 'errno', None)  # None for torch.save's RuntimeError
+    why = os.strerror(code) if code else str(e).splitlines()[0]
     here = next((p for p in Path(fname).absolute().parents if p.exists()), Path('/'))
-    return WriteError(code, f'cannot write {fname}: {why} ({shutil.disk_usage(here).free / 2**20:,.0f} MiB free on its disk)')
+    return WriteError(code or errno.EIO, f'cannot write {fname}: {why} ({shutil.disk_usage(here).free / 2**20:,.0f} MiB free on its disk)')
 
 TORCH_WRITE_ERRORS = ('inline_container', 'iostream error', 'file write failed')  # how torch.save says that it could not write
 

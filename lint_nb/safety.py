@@ -19,11 +19,11 @@ class NonFiniteLoss(FloatingPointError):
 class NaNGuard(Callback):
     "Raise `NonFiniteLoss`, naming the tensor, when the training loss (checked before the backward pass) or a gradient (before the step) is NaN or infinite, or a weight or a buffer such as BatchNorm's running statistics (after each training epoch)"
     order = 50  # after the callbacks that add to the loss (order 5)
-    _advice = 'Lower the learning rate (lr) or the CAM loss weight (weight).'
+    advice = 'Lower the learning rate (lr) or the CAM loss weight (weight).'
     def after_loss(self):
         if not self.training or torch.isfinite(self.learn.loss_grad).all(): return
         raise NonFiniteLoss(f'the training loss is {self.learn.loss_grad.item()} at epoch {self.epoch}, batch {self.iter}; '
-                            f'the weights were not updated with it. {self._advice}')
+                            f'the weights were not updated with it. {self.advice}')
     def after_backward(self):
         scaler = getattr(self.learn, 'scaler', None)
         if scaler is not None and scaler.is_enabled(): return  # fp16: the GradScaler skips the steps whose gradients overflow, by design
@@ -31,11 +31,11 @@ class NaNGuard(Callback):
         if not gs or torch.nn.utils.get_total_norm([g for _, g in gs]).isfinite(): return  # one reduction, one sync
         bad = [n for n, g in gs if not g.isfinite().all()] or ['their norm overflows']
         raise NonFiniteLoss(f'a gradient is NaN or infinite at epoch {self.epoch}, batch {self.iter} (first: {bad[0]}); '
-                            f'the weights were not updated with it. {self._advice}')
+                            f'the weights were not updated with it. {self.advice}')
     def after_train(self):
         ts = list(self.model.named_parameters()) + [(n, b) for n, b in self.model.named_buffers() if b.is_floating_point()]
         bad = [n for n, t in ts if not t.isfinite().all()]
-        if bad: raise NonFiniteLoss(f'{len(bad)} weight or buffer tensor(s) are NaN or infinite after epoch {self.epoch} (first: {bad[0]}). {self._advice}')
+        if bad: raise NonFiniteLoss(f'{len(bad)} weight or buffer tensor(s) are NaN or infinite after epoch {self.epoch} (first: {bad[0]}). {self.advice}')
 
 # %% ../nbs/04d_safety.ipynb #ce4ab6ae
 def rng_state(learn:Learner=None) -> dict:

@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_train.ipynb #1d7eb7a5
 from __future__ import annotations
-import hashlib, json, shutil, time
+import json, shutil, time
 from dataclasses import asdict
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
@@ -106,7 +106,7 @@ def fit_run(config:RunConfig=None, # the run; default `RunConfig.make(**kwargs)`
     res = dict(method=c.method, seed=c.seed, data=c.data, epochs=c.epochs, train_time_s=round(time.time() - t0, 2), data_path=str(folder), device=str(dev),
                precision=precision, threads=torch.get_num_threads(), params=asdict(c), valid=scores(learn, 1), test=scores(learn, 2))
     bad = [s for s in ('valid', 'test') if res[s]['loss'] is None]
-    if bad: raise NonFiniteLoss(f'the {bad[0]} loss of the trained model is NaN or infinite. {NaNGuard._advice}')
+    if bad: raise NonFiniteLoss(f'the {bad[0]} loss of the trained model is NaN or infinite. {NaNGuard.advice}')
     return learn, res
 
 # %% ../nbs/09_train.ipynb #149c5b46
@@ -116,7 +116,7 @@ def save_run(learn:Learner, res:dict, # from `fit_run`
     "Write a run into `folder`, each file atomically: `model.pkl` (`learn.export`), `weights.pt` and `model.json` (which records the run's parameters and the SHA-256 of the other files), then `metrics.json`, last, which marks a finished run"
     folder, metrics = Path(folder), json.dumps(res, indent=1)
     with atomic_file(folder / 'model.pkl') as tmp: learn.export(tmp.absolute())
-    files = {'metrics.json': hashlib.sha256(metrics.encode()).hexdigest(), 'model.pkl': file_sha256(folder / 'model.pkl')}
+    files = {'metrics.json': sha256(metrics.encode()), 'model.pkl': file_sha256(folder / 'model.pkl')}
     save_weights(learn, folder, res['params']['arch'], res['params']['head'], run=dict(params=res['params'], files=files))
     with atomic_file(folder / 'metrics.json') as tmp: tmp.write_text(metrics)
     return folder

@@ -12,14 +12,19 @@ from .cam import *
 from .learner import *
 
 # %% auto #0
-__all__ = ['WEIGHTS', 'CONFIG', 'file_sha256', 'model_config', 'save_weights', 'load_config', 'check_run_files', 'load_weights']
+__all__ = ['WEIGHTS', 'CONFIG', 'sha256', 'file_sha256', 'model_config', 'save_weights', 'load_config', 'check_run_files',
+           'load_weights']
 
 # %% ../nbs/07_weights.ipynb #d67cd322
 WEIGHTS, CONFIG = 'weights.pt', 'model.json'
 
+def sha256(data:bytes) -> str:
+    "The SHA-256 of `data`, as hex"
+    return hashlib.sha256(data).hexdigest()
+
 def file_sha256(fname) -> str:
     "The SHA-256 of a file's bytes, as hex"
-    return hashlib.sha256(Path(fname).read_bytes()).hexdigest()
+    return sha256(Path(fname).read_bytes())
 
 def model_config(learn:Learner, # a `lint` Learner
                  arch:str,      # its `arch`, as given to `lint_model`
