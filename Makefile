@@ -6,7 +6,7 @@ PYTHON ?= python3
 # runs at once in make experiment and make ablation (each gets cores / JOBS torch threads; the thread count changes the last digits, see the README)
 JOBS ?= 2
 
-.PHONY: test test-all export check-export check-docs check-outputs experiment ablation lab docs readme check-readme bench clean
+.PHONY: test test-all export check-export check-docs check-outputs experiment ablation translation waterbirds caltech lab docs readme check-readme bench clean
 
 $(BIN)/nbdev_test: settings.ini setup.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -72,6 +72,30 @@ ablation: $(BIN)/nbdev_test
 	@mkdir -p experiments/ablation
 	$(BIN)/python -m papermill nbs/experiments/02_ablation.ipynb experiments/ablation/ablation.ipynb --cwd nbs/experiments -k python3 -p jobs $(JOBS) --no-progress-bar
 	@echo "Report: experiments/ablation/ablation.md (and report.md, the per-group tables and figures)"
+
+## make translation: the translation test (nbs/experiments/03_translation.ipynb): ERM, the centre and the mask prior, 3 seeds, scored on test objects moved off the centre
+translation: $(BIN)/nbdev_test
+	@echo "The translation test: make experiment's ERM and centre-prior runs (skipped if finished), the mask prior's 3 runs, then each model on 6 shifted test splits"
+	@mkdir -p experiments/translation
+	$(BIN)/python -m papermill nbs/experiments/03_translation.ipynb experiments/translation/translation.ipynb --cwd nbs/experiments -k python3 -p jobs $(JOBS) --no-progress-bar
+	@echo "Report: experiments/translation/translation.md and translation.png"
+
+# Real data (README, "Real data"): DATA is the data set's folder, WEIGHTS a file of pretrained weights; ARGS adds or overrides lint_sweep options
+ROOT ?= experiments
+ARGS ?=
+
+## make waterbirds DATA=<folder with metadata.csv> WEIGHTS=<resnet50 ImageNet state dict>: the paper's table (--recipe paper): ERM, GroupDRO and the CAM loss, 3 seeds; meant for a GPU
+waterbirds: $(BIN)/nbdev_test
+	@test -n "$(DATA)" || { echo "make waterbirds needs DATA=<the Waterbirds folder, holding metadata.csv>"; exit 2; }
+	@test -n "$(WEIGHTS)" || { echo "make waterbirds needs WEIGHTS=<a file of resnet50's ImageNet weights, e.g. resnet50-11ad3fa6.pth from torchvision>"; exit 2; }
+	$(BIN)/lint_sweep --name waterbirds --root $(ROOT) --recipe paper --data waterbirds --path $(DATA) --weights $(WEIGHTS) --methods erm,groupdro,camloss --seeds 0,1,2 --jobs $(JOBS) $(ARGS)
+	@echo "The paper's table: $(ROOT)/waterbirds/paper.md"
+
+## make caltech DATA=<256_ObjectCategories>: the origin's orca/leopard experiment (--recipe origin-caltech): ERM and the CAM loss, 3 seeds
+caltech: $(BIN)/nbdev_test
+	@test -n "$(DATA)" || { echo "make caltech needs DATA=<the 256_ObjectCategories folder, holding 124.killer-whale and 129.leopards-101>"; exit 2; }
+	$(BIN)/lint_sweep --name caltech --root $(ROOT) --recipe origin-caltech --data caltech256 --path $(DATA) --methods erm,camloss --seeds 0,1,2 --jobs $(JOBS) $(ARGS)
+	@echo "The table: $(ROOT)/caltech/paper.md (and report.md)"
 
 ## make lab: JupyterLab (a dev requirement, installed with the rest: no network needed here)
 lab: $(BIN)/nbdev_test

@@ -9,9 +9,9 @@ from fastai.vision.all import *
 import functools, torchvision
 
 # %% auto #0
-__all__ = ['CAM_METHODS', 'cam_head', 'small_cnn', 'lint_model', 'cam_linear', 'no_autocast', 'cam_from_features', 'upsample',
-           'find_cam_layer', 'pick_class', 'pick_cam_method', 'grad_cams', 'cam_side', 'min_img_size', 'cam',
-           'CAMCallback', 'cam_callback']
+__all__ = ['CAM_METHODS', 'cam_head', 'small_cnn', 'load_arch_weights', 'lint_model', 'cam_linear', 'no_autocast',
+           'cam_from_features', 'upsample', 'find_cam_layer', 'pick_class', 'pick_cam_method', 'grad_cams', 'cam_side',
+           'min_img_size', 'cam', 'CAMCallback', 'cam_callback']
 
 # %% ../nbs/01_cam.ipynb #8a08a619
 def cam_head(nf:int,    # features out of the body
@@ -31,14 +31,39 @@ def small_cnn(n_out:int=2,                # classes
     return nn.Sequential(body, cam_head(widths[-1], n_out))
 
 # %% ../nbs/01_cam.ipynb #15f4a718
-def _arch_body(arch:str, pretrained:bool, n_in:int):
-    "The body of a torchvision or timm `arch`, by name"
+def load_arch_weights(model:nn.Module, # a torchvision or timm model, built by name
+                      fname,            # a state dict on disk (`torch.save(model.state_dict())`, torchvision's or timm's download)
+                      arch:str,         # the model's name, for the errors
+                      head_keys=('fc.', 'classifier.', 'head.'), # the classifier's tensors, not needed: lint gives the model its own head
+                     ) -> nn.Module:    # `model`, holding the file's weights
+    "Load `fname` into `model` with `weights_only=True` (no pickled code runs), refusing a file that is not a state dict or that is for another architecture"
+    fname = Path(fname)
+    if not fname.is_file(): raise FileNotFoundError(f'weights {fname}: no such file')
+    try: sd = torch.load(fname, map_location='cpu', weights_only=True)
+    except Exception as e: raise ValueError(f'weights {fname}: not a PyTorch state dict ({type(e).__name__}: {str(e).strip().splitlines()[0][:100]})') from None
+    if isinstance(sd, dict) and isinstance(sd.get('state_dict', sd.get('model')), dict): sd = sd.get('state_dict', sd.get('model'))  # a training checkpoint around it
+    if not isinstance(sd, dict) or not sd or not all(isinstance(v, Tensor) for v in sd.values()):
+        raise ValueError(f'weights {fname}: not a state dict (a dict of tensors), got {type(sd).__name__}')
+    own = {k: v for k, v in model.state_dict().items() if not k.startswith(head_keys)}
+    missing, wrong = [k for k in own if k not in sd], [k for k in own if k in sd and sd[k].shape != own[k].shape]
+    if missing: raise ValueError(f'weights {fname}: not weights for arch {arch!r}: {len(missing)} of its {len(own)} tensors are missing (first: {missing[0]})')
+    if wrong: raise ValueError(f'weights {fname}: not weights for arch {arch!r}: {wrong[0]} is {tuple(sd[wrong[0]].shape)} in the file, {tuple(own[wrong[0]].shape)} in the model')
+    model.load_state_dict({k: sd[k] for k in own}, strict=False)
+    return model
+
+# %% ../nbs/01_cam.ipynb #c4e45e7a
+def _arch_body(arch:str, pretrained:bool, n_in:int, weights=None):
+    "The body of a torchvision or timm `arch`, by name, with the weights of file `weights` if given"
     if hasattr(torchvision.models, arch):
-        return create_body(getattr(torchvision.models, arch)(weights='DEFAULT' if pretrained else None), n_in, pretrained)
+        m = getattr(torchvision.models, arch)(weights='DEFAULT' if pretrained else None)
+        if weights: load_arch_weights(m, weights, arch)
+        return create_body(m, n_in, pretrained or bool(weights))
     try: import timm
     except ImportError: timm = None
     if timm is not None and timm.is_model(arch):
-        return TimmBody(timm.create_model(arch, pretrained=pretrained, num_classes=0, in_chans=n_in), pretrained, None, n_in)  # as `vision_learner` makes it
+        m = timm.create_model(arch, pretrained=pretrained, num_classes=0, in_chans=n_in)
+        if weights: load_arch_weights(m, weights, arch)
+        return TimmBody(m, pretrained or bool(weights), None, n_in)  # as `vision_learner` makes it
     raise ValueError(f"unknown arch {arch!r}: expected 'small_cnn', a torchvision model name such as 'resnet18', or a timm model name")
 
 # %% ../nbs/01_cam.ipynb #6c2c3ef4
@@ -47,10 +72,13 @@ def lint_model(arch:str='small_cnn',  # 'small_cnn', or a torchvision/timm model
                pretrained:bool=False, # download pretrained weights (needs the network)
                n_in:int=3,            # input channels
                head:str='cam',        # 'cam' (CAM-exact) or 'fastai' (`vision_learner`'s default head; CAMs by Grad-CAM)
+               weights=None,          # a file of `arch`'s pretrained weights (a torchvision or timm state dict): offline pretraining
               ) -> nn.Sequential:     # `nn.Sequential(body, head)`
     "The small CNN or `arch`'s body from `create_body`, with a CAM-exact head or fastai's default one"
     if head not in ('cam', 'fastai'): raise ValueError(f"head must be 'cam' or 'fastai', got {head!r}")
-    body = small_cnn(n_out, n_in=n_in)[0] if arch == 'small_cnn' else _arch_body(arch, pretrained, n_in)
+    if weights and pretrained: raise ValueError('give pretrained (downloaded weights) or weights (a file), not both')
+    if weights and arch == 'small_cnn': raise ValueError(f"weights {weights}: a file of pretrained weights is for a torchvision or timm arch, not 'small_cnn'")
+    body = small_cnn(n_out, n_in=n_in)[0] if arch == 'small_cnn' else _arch_body(arch, pretrained, n_in, weights)
     nf = body.model.num_features if isinstance(body, TimmBody) else num_features_model(body)
     if head == 'cam': return nn.Sequential(body, cam_head(nf, n_out))
     h = create_head(nf, n_out); apply_init(h, nn.init.kaiming_normal_)  # as `vision_learner` makes it

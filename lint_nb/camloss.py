@@ -21,6 +21,7 @@ class CAMLossCallback(CAMCallback):
                  prior:Prior=None,              # the `Prior` that scores a CAM (one of `PRIORS`); default `CentrePrior(**kwargs)`
                  method:str='auto',             # the CAM: 'auto' (exact when the head allows it, else Grad-CAM), 'cam', 'gradcam' or 'hirescam'
                  layer=None,                    # gradient methods: the CAM layer (see `find_cam_layer`)
+                 clip:float=None,               # cap the weighted CAM loss at `clip` × CE, scaling its gradient with it (the origin's later code: 10); None: no cap
                  **kwargs,                      # passed to `CentrePrior`: `which`, `kernel`, `sigma`, `normalise`
                 ):
         super().__init__(method, layer)
@@ -28,7 +29,8 @@ class CAMLossCallback(CAMCallback):
         if not isinstance(schedule, LossSchedule): schedule = constant_weight(schedule)
         prior = prior or CentrePrior(**kwargs)
         if not isinstance(prior, Prior): raise TypeError(f'prior must be a Prior (subclass it and define __call__), got {type(prior).__name__}')
-        self.schedule, self.prior, self.last_loss, self._fitting = schedule, prior, None, False
+        if clip is not None and clip < 0: raise ValueError(f'clip must be at least 0, got {clip}')
+        self.schedule, self.prior, self.clip, self.last_loss, self._fitting = schedule, prior, clip, None, False
 
     def before_fit(self): self._fitting = True   # priors that learn (`AdaptivePrior`) watch only the validations inside `fit`
     def after_fit(self): self._fitting = False
@@ -49,5 +51,7 @@ class CAMLossCallback(CAMCallback):
         _, w_ce, w_cam = self.schedule(self.pct_train)
         bg = self.prior(self.learn.cams, self.pred, self.yb[0], tuple(self.x.shape[-2:]), masks=batch_masks(self.yb))
         self.last_loss = bg.detach()
-        self.learn.loss_grad = w_ce * self.learn.loss_grad + w_cam * bg
+        ce, weighted = self.learn.loss_grad, w_cam * bg
+        if self.clip is not None: weighted = weighted * (self.clip * ce.detach() / weighted.detach().clamp_min(1e-12)).clamp(max=1.)
+        self.learn.loss_grad = w_ce * ce + weighted
         self.learn.loss = self.learn.loss_grad.clone()

@@ -13,7 +13,7 @@ from .vis import save_cams
 from .weights import load_weights, load_config, check_run_files, CONFIG
 from .data import image_problem
 from .safety import NonFiniteLoss
-from .config import add_config_args, split_grid
+from .config import add_config_args, split_grid, recipe_text
 from .train import train, run_dls, NotTrained
 from .sweep import sweep, sweep_grid, SweepStopped
 from .report import write_report, sweep_results
@@ -44,6 +44,7 @@ def lint_train(argv:list=None, # the options; default `sys.argv[1:]`
     p.add_argument('--resume', action='store_true', help='go on from the checkpoint of a run that was stopped (same parameters)')
     p.add_argument('--overwrite', action='store_true', help='replace a finished run of the same name, once the new one has finished')
     args = vars(add_config_args(p).parse_args(argv))
+    if args.get('recipe'): print(recipe_text(args['recipe']), flush=True)
     try: res = train(args.pop('out'), args.pop('name'), args.pop('resume'), args.pop('overwrite'), **args)
     except FAULTS as e: _fail(prog, e)
     except KeyboardInterrupt: print(f'{prog}: stopped by SIGINT; --resume goes on from the last finished epoch, if there was one', file=sys.stderr); sys.exit(130)
@@ -69,6 +70,7 @@ def lint_sweep(argv:list=None, # the options; default `sys.argv[1:]`
         if k in grid: grid[k] = [str(Path(v).resolve()) for v in L(grid[k])]
     try:
         runs = sweep_grid(**grid)
+        for r in dict.fromkeys(c.recipe for c in runs if c.recipe): print(recipe_text(r), flush=True)
         sweep(name, runs, root, jobs, notebook=nb and Path(nb).resolve(), retry_failed=retry)
     except FAULTS as e: _fail(prog, e)
     except SweepStopped as e: print(f'{prog}: {e}', file=sys.stderr); sys.exit(128 + e.signum)
@@ -128,7 +130,8 @@ def lint_predict(name:Param('run name, as given to lint_train', str),
 
 # %% ../nbs/12_cli.ipynb #3bb3fb78
 @call_parse
-def lint_report(folder:Param('folder of runs (searched for metrics.json)', str)='models'):
-    "Print and write <folder>/report.md: mean ± std over seeds per method and group"
-    try: print(write_report(folder))
+def lint_report(folder:Param('folder of runs (searched for metrics.json)', str)='models',
+                style:Param("lint (every group, on each split: report.md) or paper (the paper's table, in percent: paper.md)", str)='lint'):
+    "Print and write a report of the runs under <folder>: mean ± std over seeds per method and group"
+    try: print(write_report(folder, style=style))
     except FAULTS as e: _fail('lint_report', e)

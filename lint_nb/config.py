@@ -14,14 +14,16 @@ from .loss import PRIORS, SCHEDULES, takes
 from .learner import METHODS, METHOD_ALIASES, PRECISIONS, OPTIMISERS
 
 # %% auto #0
-__all__ = ['CHOICES', 'ONLY', 'PRIOR_KEYS', 'SCHEDULE_KEYS', 'DATA_KEYS', 'ID_FIELDS', 'ONE_VALUE', 'RunConfig', 'field_docs',
-           'run_id', 'config_grid', 'add_config_args', 'split_grid']
+__all__ = ['RECIPES', 'RECIPE_SOURCES', 'CHOICES', 'ONLY', 'PRIOR_KEYS', 'SCHEDULE_KEYS', 'DATA_KEYS', 'ID_FIELDS', 'ONE_VALUE',
+           'RunConfig', 'field_docs', 'recipe_fields', 'recipe_text', 'run_id', 'config_grid', 'add_config_args',
+           'split_grid']
 
 # %% ../nbs/08_config.ipynb #1a8befb5
 @dataclass(frozen=True)
 class RunConfig:
     "Every parameter of a run, with its default; build one with `RunConfig.make`, which checks them"
     method: str = 'erm'           # 'erm' (plain cross-entropy; the seed's name 'default' is accepted), 'camloss' or 'groupdro'
+    recipe: str = None            # a published setting as the defaults: paper or origin-caltech (see RECIPES); the fields given override it
     data: str = 'synthetic'       # the data set: 'synthetic' (built in), 'waterbirds', 'caltech256', 'csv' or 'folder'
     path: str = None              # the data: a folder, or the CSV file for csv; synthetic: where it is made (default data)
     masks: str = None             # waterbirds: the folder of CUB segmentations, for the mask priors and CAM-on-target
@@ -29,7 +31,9 @@ class RunConfig:
     n_test: int = 15              # caltech256: adversarial (and as many random) test images per class
     p: float = 0.95               # synthetic: share of training images whose background agrees with their class
     n_train: int = 4000           # synthetic: training images
+    shift: float = 0.             # synthetic: move each test object off centre by this fraction of the side (the translation test)
     balance: bool = None          # sample the classes equally often in training (default: for caltech256 only)
+    aug: bool = False             # flip and rotate the training images (the origin's augmentation), on the device
     epochs: int = 6               # epochs
     img_size: int = 64            # image side in pixels (real data are resized to it)
     bs: int = 64                  # batch size
@@ -37,18 +41,23 @@ class RunConfig:
     opt: str = 'adam'             # the optimiser: adam (fastai's Adam) or sgd (fastai's SGD, as in the paper and the origin)
     mom: float = None             # momentum (Adam's beta1), held constant; default: the one-cycle schedule's 0.95-0.85-0.95 (plain SGD has none)
     wd: float = None              # decoupled weight decay; default: the optimiser's own (Adam 0.01, SGD 0)
+    select: str = 'last'          # the model kept: the last epoch's, or best (the epoch of the best validation worst-group accuracy)
     seed: int = 0                 # training seed (weights, shuffling)
     arch: str = 'small_cnn'       # small_cnn, or a torchvision/timm model name (from scratch unless pretrained)
     pretrained: bool = False      # pretrained weights for arch (downloads them: needs the network)
+    weights: str = None           # a file of arch's pretrained weights (a torchvision or timm state dict): pretrained offline
     head: str = 'cam'             # cam (CAM-exact: GAP and a linear layer) or fastai (vision_learner's head)
     cam_method: str = 'auto'      # the CAM of the loss and the metrics: auto (exact when the head allows it, else gradcam), cam, gradcam or hirescam
     cam_layer: str = None         # gradient CAMs: the layer's name in model.named_modules() (default: the body's output)
-    schedule: str = 'constant'    # camloss: the CAM weight over training: constant, or three_phase (the origin paper's)
-    weight: float = 1.            # camloss with the constant schedule: the CAM loss weight
+    schedule: str = 'constant'    # camloss: the CAM weight over training: constant, three_phase (the paper's) or ce_cam_ce (the origin's Caltech one)
+    weight: float = 1.            # camloss with the constant or ce_cam_ce schedule: the CAM loss weight
+    clip: float = None            # camloss: cap the weighted CAM loss at clip × CE (the origin's later code: 10); default: no cap
     prior: str = 'centre'         # the prior of the CAM loss and of the cam_loss metric: centre, mask, contrast (these two need masks) or adaptive
-    which: str = 'true'           # whose CAM the prior scores: true, pred or all (contrast: true or pred)
+    which: str = 'true'           # whose CAM the prior scores: true, pred, all or absdiff (|CAM₀ − CAM₁|, the origin's; contrast: true or pred)
     kernel: str = 'gaussian'      # centre prior: gaussian (inverted Gaussian of width sigma) or paper (the origin paper's)
     sigma: float = 0.25           # centre and adaptive priors: the Gaussian's width, a fraction of the image side
+    normalise: bool = True        # centre, mask and adaptive priors: divide each CAM by its maximum (--no_normalise: the raw CAM, the paper's form)
+    reduction: str = 'mean'       # centre, mask and adaptive priors: mean over pixels, maps and batch, or sum (the paper's form)
     swap: bool = False            # paste each training image's object on another image's background (BackgroundSwap; needs masks)
     eta: float = 0.01             # groupdro: step size of the group weights
     device: str = 'auto'          # auto (this process's GPU when there is one), cpu, cuda or cuda:<n>
@@ -56,12 +65,30 @@ class RunConfig:
     cache: bool = True            # decode the images once into a uint8 cache beside the data (False: every epoch)
 
 # %% ../nbs/08_config.ipynb #454d934d
+RECIPES = {  # published settings, by name: the fields each sets (see `RECIPE_SOURCES`)
+    'paper': dict(data='waterbirds', method='camloss', arch='resnet50', pretrained=True, head='cam', opt='sgd', mom=0.9, lr=1e-3, epochs=30, bs=24,
+                  img_size=224, schedule='three_phase', kernel='paper', normalise=False, reduction='sum'),
+    'origin-caltech': dict(data='caltech256', method='camloss', arch='small_cnn', img_size=192, opt='sgd', lr=1e-2, bs=32, epochs=15,
+                           schedule='ce_cam_ce', aug=True, which='absdiff', clip=10., select='best'),
+}
+RECIPE_SOURCES = {  # where each recipe's fields come from
+    'paper': ["Waterbirds; a ResNet-50 pretrained on ImageNet: the origin's paper draft, as quoted in ../shared/README.md line 58",
+              "SGD with momentum 0.9, batch 24, 30 epochs; three phases of LR 1e-3, 1e-4, 1e-6 and CE : CAM weights 0.7 : 1, 0.8 : 500, 1 : 0 (`THREE_PHASE`): ../shared/README.md lines 33-39",
+              "the loss summed over images and pixels, on the raw relu(CAM), with the kernel 1 - exp(-(j² + k²)): the paper's formula, ../shared/README.md line 27",
+              "224 px and the GAP + linear head: the paper's paper/main.tex as read for issue 16 (not in the reference notes)"],
+    'origin-caltech': ["Caltech-256 orca vs leopard; the small CNN from scratch; SGD at LR 1e-2; 192 px: ../shared/README.md lines 45-49",
+                       "the orcas balanced with flips and rotations: ../shared/README.md line 47 (the origin's augment.py)",
+                       "CE alone for 5 epochs, the CAM loss alone for 5, CE alone for 5 at LR × 0.1 (`ce_cam_ce`), batch 32: the origin's code as read for issue 16",
+                       "|CAM₀ − CAM₁|, the CAM loss clipped at 10 × CE, the best validation epoch kept: the origin's later code as read for issue 16 (it kept the best validation accuracy; lint keeps the best worst-group accuracy)"],
+}
+
 CHOICES = dict(method=METHODS + tuple(METHOD_ALIASES), data=DATASETS, head=('cam', 'fastai'), cam_method=('auto',) + CAM_METHODS,
-               schedule=tuple(SCHEDULES), prior=tuple(PRIORS), which=('true', 'pred', 'all'), kernel=('gaussian', 'paper'),
-               precision=PRECISIONS, opt=tuple(OPTIMISERS))  # the values a field may take
+               schedule=tuple(SCHEDULES), prior=tuple(PRIORS), which=('true', 'pred', 'all', 'absdiff'), kernel=('gaussian', 'paper'),
+               precision=PRECISIONS, opt=tuple(OPTIMISERS), reduction=('mean', 'sum'), select=('last', 'best'), recipe=tuple(RECIPES))  # the values a field may take
 ONLY = dict(masks=('data', ('waterbirds',)), columns=('data', ('csv',)), n_test=('data', ('caltech256',)), p=('data', ('synthetic',)),
-            n_train=('data', ('synthetic',)), schedule=('method', ('camloss',)), eta=('method', ('groupdro',)))  # field → (the field it depends on, where it applies)
-PRIOR_KEYS, SCHEDULE_KEYS = ('which', 'kernel', 'sigma'), ('weight',)  # the keywords of the priors and of the schedules, applying where the chosen one takes them
+            n_train=('data', ('synthetic',)), shift=('data', ('synthetic',)), schedule=('method', ('camloss',)), eta=('method', ('groupdro',)),
+            clip=('method', ('camloss',)))  # field → (the field it depends on, where it applies)
+PRIOR_KEYS, SCHEDULE_KEYS = ('which', 'kernel', 'sigma', 'normalise', 'reduction'), ('weight',)  # the keywords of the priors and of the schedules, applying where the chosen one takes them
 
 # %% ../nbs/08_config.ipynb #ed9869c1
 def field_docs(cls=None) -> dict: # field → its comment
@@ -88,6 +115,20 @@ def _coerce(name, v, t):
     if t == 'str' and isinstance(v, (str, Path)): return str(v)
     raise ValueError(f'run parameter {name}: expected {t}, got {v!r}')
 
+def recipe_fields(name:str=None, # a recipe of `RECIPES`, or None
+                  given:dict=None, # the fields given with it: `weights` replaces the recipe's `pretrained`
+                 ) -> dict:        # the recipe's fields
+    "The fields recipe `name` sets (none for None); the fields given override them"
+    if name is None: return {}
+    if name not in RECIPES: raise ValueError(f'run parameter recipe must be one of {list(RECIPES)}, got {name!r}')
+    weights = (given or {}).get('weights') is not None
+    return {k: v for k, v in RECIPES[name].items() if not (weights and k == 'pretrained')}
+
+def recipe_text(name:str) -> str:
+    "A recipe's full setting and its sources, for the commands to print"
+    return '\n'.join([f"recipe {name}: " + ', '.join(f'{k}={v}' for k, v in RECIPES[name].items()) + ' (options given override these)']
+                     + [f'  source: {s}' for s in RECIPE_SOURCES[name]])
+
 @patch_to(RunConfig, cls_method=True)
 def make(cls, **kwargs) -> RunConfig:
     "The canonical configuration of the parameters given (None: not given), refusing unknown names, bad values and parameters that do not apply"
@@ -106,6 +147,7 @@ def _from(cls, given, strict):
     hints = {f.name: f.type for f in fields(cls)}
     unknown = [k for k in given if k not in hints]
     if unknown and strict: raise ValueError(f"unknown run parameter(s) {unknown}: expected some of {list(hints)}")
+    given = {**recipe_fields(given.get('recipe'), given), **given}
     c = cls(**{k: _coerce(k, v, hints[k]) for k, v in given.items() if k in hints and v is not None})
     c.check(); return c
 
@@ -124,7 +166,10 @@ def check(self):
     if self.weight is not None and self.weight < 0: raise ValueError(f'run parameter weight must be at least 0 (a negative weight rewards CAM mass on the background), got {self.weight}')
     if not re.fullmatch(r'auto|cpu|mps|cuda(:\d+)?', self.device or 'auto'): raise ValueError(f"run parameter device must be auto, cpu, cuda or cuda:<n>, got {self.device!r}")
     if self.p is not None and not 0 <= self.p <= 1: raise ValueError(f'run parameter p must be between 0 and 1, got {self.p}')
-    if self.prior == 'contrast' and self.which == 'all': raise ValueError("run parameter which must be 'true' or 'pred' for prior 'contrast'")
+    if self.prior == 'contrast' and self.which in ('all', 'absdiff'): raise ValueError("run parameter which must be 'true' or 'pred' for prior 'contrast'")
+    if self.clip is not None and self.clip < 0: raise ValueError(f'run parameter clip must be at least 0, got {self.clip}')
+    if self.shift is not None and not 0 <= self.shift <= 0.5: raise ValueError(f'run parameter shift must be between 0 and 0.5 (of the image side), got {self.shift}')
+    if self.weights is not None and self.pretrained: raise ValueError('run parameters pretrained and weights: give one (pretrained downloads the weights, weights reads them from a file)')
 
 @patch_to(RunConfig)
 def applies(self, name:str) -> bool:
@@ -153,7 +198,7 @@ def given(self, *names) -> dict:
     "The fields `names` that apply to this run, as keywords (the others are None)"
     return {k: getattr(self, k) for k in names if getattr(self, k) is not None}
 
-DATA_KEYS = ('masks', 'columns', 'n_test', 'p', 'n_train')  # the fields, besides data, path and img_size, that choose a run's data
+DATA_KEYS = ('masks', 'columns', 'n_test', 'p', 'n_train', 'shift')  # the fields, besides data, path and img_size, that choose a run's data
 
 @patch_to(RunConfig)
 def data_args(self) -> dict:
@@ -167,7 +212,7 @@ ID_FIELDS = ('method', 'data', 'path', 'masks', 'columns', 'n_test', 'p', 'n_tra
 def _identity(c):
     "What a run id hashes: the fields of the first `RunConfig`, and a later field only where it is not its default, so that adding an option keeps every id"
     d = {f.name: f.default for f in fields(c)}
-    return {k: v for k, v in asdict(c).items() if k in ID_FIELDS or v != d[k]}
+    return {k: v for k, v in asdict(c).items() if k in ID_FIELDS or (v is not None and v != d[k])}  # None: a field that does not apply
 
 def run_id(config:RunConfig|dict, # a configuration, or the parameters of one
           ) -> str:               # e.g. `synthetic-camloss-p0.95-seed0-1a2b3c`

@@ -20,7 +20,7 @@ __all__ = ['CLASSES', 'PLACES', 'WATERBIRDS_CLASSES', 'TORCH_WRITE_ERRORS', 'SPL
            'check_table', 'lint_table', 'read_csv', 'require_columns', 'read_metadata', 'check_files',
            'waterbirds_table', 'NameOf', 'decode_file', 'cache_file', 'cache_stamp', 'build_cache', 'cache_fresh',
            'cache_array', 'cache_table', 'CachedItem', 'CachedDL', 'CachedWeightedDL', 'lint_block', 'class_weights',
-           'lint_dls']
+           'flip_rotate', 'lint_dls']
 
 # %% ../nbs/00_data.ipynb #c3922bf7
 CLASSES = ('spots', 'patch')  # class names of the synthetic data (y = 0, 1)
@@ -60,9 +60,10 @@ def background(rng:np.random.Generator, # the random source
 def object_mask(rng:np.random.Generator, # the random source
                 size:int=64,        # image side in pixels
                 jitter:float=0.05,  # largest offset of the centre, as a fraction of `size`
+                offset=(0., 0.),    # a further move `(dy, dx)` of the centre, as fractions of `size` (the translation test's)
                ) -> tuple:          # (boolean mask, frame `(cy, cx, a, b, angle)`)
-    "A random ellipse near the centre of the image"
-    cy, cx = size / 2 + rng.uniform(-jitter, jitter, 2) * size
+    "A random ellipse near the centre of the image (moved by `offset`)"
+    cy, cx = size / 2 + rng.uniform(-jitter, jitter, 2) * size + np.asarray(offset) * size
     a, b, t = rng.uniform(0.22, 0.30) * size, rng.uniform(0.15, 0.21) * size, rng.uniform(0, np.pi)
     yy, xx = np.mgrid[0:size, 0:size] + 0.5
     u = (xx - cx) * np.cos(t) + (yy - cy) * np.sin(t)
@@ -90,10 +91,11 @@ def synthetic_image(rng:np.random.Generator, # the random source
                     place:int,  # the background
                     size:int=64,         # image side in pixels
                     contrast:float=0.8,  # how much the marks darken the object: the strength of the true cue
+                    offset=(0., 0.),     # move the object by `(dy, dx)`, as fractions of `size` (the same draws: the same image, moved)
                    ) -> tuple:  # (uint8 RGB image, boolean foreground mask)
     "One image of class `y` on background `place`, with its foreground mask"
     img = background(rng, place, size)
-    mask, frame = object_mask(rng, size)
+    mask, frame = object_mask(rng, size, offset=offset)
     shade = 1 - contrast * class_marks(rng, y, frame, size)
     obj = rng.uniform(0.3, 0.95, 3) * shade[..., None] + rng.normal(0, 0.03, img.shape)
     img = np.where(mask[..., None], obj, img).clip(0, 1)
@@ -133,11 +135,18 @@ def _write_synthetic(tmp, df, params):
         for s in ('train', 'valid', 'test'): (tmp / d / s).mkdir(parents=True, exist_ok=True)
     for r in df.itertuples():
         rng = np.random.default_rng([params['seed'], r.img_id])
-        im, m = synthetic_image(rng, r.y, r.place, params['size'], params['contrast'])
+        im, m = synthetic_image(rng, r.y, r.place, params['size'], params['contrast'], _offset(params, r))
         Image.fromarray(im).save(tmp / r.img_filename)
         Image.fromarray(m.astype(np.uint8)).save(tmp / r.mask_filename)
     df.to_csv(tmp / 'metadata.csv', index=False)
     (tmp / 'params.json').write_text(json.dumps(params, indent=1))
+
+def _offset(params, r):
+    "The move of a test image's object: `shift` of the side, in a direction of its own (drawn apart, so the image's other draws stay the same)"
+    s = params.get('shift', 0) if r.split == 2 else 0
+    if not s: return (0., 0.)
+    a = np.random.default_rng([params['seed'], r.img_id, 1]).uniform(0, 2 * np.pi)
+    return (s * np.sin(a), s * np.cos(a))
 
 # %% ../nbs/00_data.ipynb #a8137324
 def _check_params(dest, params):
@@ -171,11 +180,13 @@ def make_synthetic(dest,                 # the folder to write
                    size:int=64,          # image side in pixels
                    contrast:float=0.8,   # how strong the true cue is (darkening of the marks)
                    seed:int=0,           # random seed of the split and the images
+                   shift:float=0.,       # move each test object off centre by this fraction of the side, in a random direction (train and valid stay as they are)
                   ) -> Path:             # `dest`
     "Write a synthetic data set to `dest` atomically, or reuse it if it exists with the same parameters"
     dest = Path(dest)
+    if not 0 <= shift <= 0.5: raise ValueError(f'shift must be between 0 and 0.5 (of the image side), got {shift}')
     params = dict(n_train=n_train, n_valid=n_valid, n_test=n_test, p=p, size=size, contrast=contrast,
-                  seed=seed, classes=list(CLASSES), places=list(PLACES))
+                  seed=seed, classes=list(CLASSES), places=list(PLACES), **({'shift': shift} if shift else {}))
     if dest.exists(): _check_params(dest, params); return dest
     try:
         with atomic_dir(dest) as tmp: _write_synthetic(tmp, synthetic_metadata(n_train, n_valid, n_test, p, seed), params)
@@ -269,11 +280,12 @@ def synthetic_data(root='data',        # the data folder
                    n_train:int=4000,   # training images
                    size:int=64,        # image side in pixels
                    seed:int=0,         # random seed of the data set
+                   shift:float=0.,     # move each test object off centre by this fraction of the side (see `make_synthetic`)
                    **kwargs,           # passed to `make_synthetic`
                   ) -> Path:           # the data set's folder
     "The synthetic data set with these parameters under `root`, made on first use"
-    return make_synthetic(Path(root) / f'synthetic_p{p:g}_n{n_train}_{size}px_seed{seed}', n_train=n_train,
-                          p=p, size=size, seed=seed, **kwargs)
+    return make_synthetic(Path(root) / (f'synthetic_p{p:g}_n{n_train}_{size}px_seed{seed}' + (f'_shift{shift:g}' if shift else '')), n_train=n_train,
+                          p=p, size=size, seed=seed, shift=shift, **kwargs)
 
 # %% ../nbs/00_data.ipynb #28f4eeae
 def _to_rgb(im:Image.Image) -> Image.Image:
@@ -579,6 +591,12 @@ def class_weights(df:pd.DataFrame) -> np.ndarray: # one weight per row
     counts = df.label[df.split == 'train'].value_counts()
     return 1 / df.label.astype(str).map(counts.rename(str)).to_numpy(float)
 
+# %% ../nbs/00_data.ipynb #da9b1ee7
+def flip_rotate(max_deg:float=30., # the largest rotation, in degrees
+               ) -> list:          # fastai batch transforms
+    "The origin's augmentation in fastai's transforms: a horizontal flip half the time and a rotation, on training batches only, on their device, masks moved with their images"
+    return aug_transforms(max_rotate=max_deg, max_zoom=1., max_lighting=0., max_warp=0.)
+
 # %% ../nbs/00_data.ipynb #1411e17c
 def lint_dls(source,             # a lint table, or a Waterbirds-format folder
              bs:int=64,          # batch size
@@ -587,6 +605,7 @@ def lint_dls(source,             # a lint table, or a Waterbirds-format folder
              balance:bool=False, # draw training images so that every class is seen equally often
              num_workers:int=0,  # DataLoader workers (they decode files; with workers there is no cache)
              cache:bool=True,    # decode every image once into a uint8 cache beside the data (`cache_table`) and make batches from it
+             aug:bool=False,     # flip and rotate the training batches (`flip_rotate`), on their device
              **kwargs,           # passed to `Datasets.dataloaders` (`device`, say)
             ) -> DataLoaders:    # train, valid and test (`dls[2]`) loaders
     "`DataLoaders` for a lint table or a Waterbirds-format folder, with the test split as `dls[2]`"
@@ -599,6 +618,7 @@ def lint_dls(source,             # a lint table, or a Waterbirds-format folder
     dss = block.datasets(fit)
     if balance: kwargs.update(dl_type=CachedWeightedDL if 'cache' in df else WeightedDL, dl_kwargs=({'wgts': class_weights(fit)[dss.splits[0]]}, {}))
     dls = dss.dataloaders(bs=bs, num_workers=num_workers, after_item=block.item_tfms, after_batch=block.batch_tfms, **kwargs)
+    if aug: dls.train.after_batch.add(flip_rotate())  # the training loader's own pipeline: valid and test are not resampled
     dls.loaders.append(dls.test_dl(df[df.split == 'test'], with_labels=True))
     return dls
 

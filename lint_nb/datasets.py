@@ -171,11 +171,12 @@ def data_table(data:str='synthetic', # one of `DATASETS`
                n_train:int=4000, # synthetic: training images
                img_size:int=64,  # synthetic: image side
                seed:int=0,    # synthetic: the data set's seed
+               shift:float=0., # synthetic: move each test object off centre by this fraction of the side
               ) -> tuple:     # (lint table, the data's path)
     "The lint table of data set `data` at `path`"
     if data not in DATASETS: raise ValueError(f'unknown data {data!r}: expected one of {DATASETS}')
     if data == 'synthetic':
-        folder = synthetic_data(ifnone(path, 'data'), p=p, n_train=n_train, size=img_size, seed=seed)
+        folder = synthetic_data(ifnone(path, 'data'), p=p, n_train=n_train, size=img_size, seed=seed, shift=shift)
         return waterbirds_table(folder, check=False), folder
     if path is None: raise ValueError(f"data {data!r} needs --path: " + {'waterbirds': 'the folder holding metadata.csv',
         'caltech256': 'the folder holding 124.killer-whale and 129.leopards-101', 'csv': 'the CSV file', 'folder': 'the folder of class folders'}[data])

@@ -35,14 +35,16 @@ def lint_learner(dls:DataLoaders,         # `lint` DataLoaders (from `lint_dls`)
                  head:str='cam',          # 'cam' (CAM-exact) or 'fastai' (`vision_learner`'s default head)
                  cam_method:str='auto',   # the CAM of the loss and the metrics: 'auto', 'cam', 'gradcam' or 'hirescam'
                  cam_layer=None,          # gradient methods: the CAM layer, a module or its name (see `find_cam_layer`)
+                 weights=None,            # a file of `arch`'s pretrained weights (see `lint_model`)
+                 clip:float=None,         # for 'camloss': cap the weighted CAM loss at `clip` × CE (see `CAMLossCallback`)
                  **kwargs,                # passed to `Learner`
                 ) -> Learner:
     "A `Learner` for `method`: the model, `ClassLoss`, the `lint` metrics and the method's callbacks"
     method = METHOD_ALIASES.get(method, method)
     if method not in METHODS: raise ValueError(f'method must be one of {METHODS}, got {method!r}')
     prior = prior or CentrePrior()
-    model = lint_model(arch, n_out=len(dls.train_ds.tls[1].vocab), pretrained=pretrained, head=head)
-    cbs = [CAMLossCallback(schedule, prior, method=cam_method, layer=cam_layer)] if method == 'camloss' else [CAMCallback(cam_method, cam_layer)]
+    model = lint_model(arch, n_out=len(dls.train_ds.tls[1].vocab), pretrained=pretrained, head=head, weights=weights)
+    cbs = [CAMLossCallback(schedule, prior, method=cam_method, layer=cam_layer, clip=clip)] if method == 'camloss' else [CAMCallback(cam_method, cam_layer)]
     if method == 'groupdro': cbs.append(GroupDROCallback(len(dls.train_ds.tls[2].vocab), eta))
     return Learner(dls, model, loss_func=ClassLoss(), metrics=lint_metrics(dls, prior), cbs=cbs, **kwargs)
 

@@ -12,7 +12,7 @@ from .cam import *
 __all__ = ['THREE_PHASE', 'SCHEDULES', 'PRIORS', 'gaussian_kernel', 'paper_kernel', 'select_cam', 'normalise_cam',
            'background_loss', 'ClassLoss', 'LossSchedule', 'constant_weight', 'Prior', 'CentrePrior', 'batch_masks',
            'need_masks', 'MaskPrior', 'ContrastPrior', 'cam_spread', 'spread_kernel', 'AdaptivePrior', 'three_phase',
-           'takes', 'build']
+           'ce_cam_ce', 'takes', 'build']
 
 # %% ../nbs/02_loss.ipynb #65941a1a
 def _centred(n:int, device=None) -> Tensor:
@@ -38,15 +38,18 @@ def paper_kernel(h:int, w:int, # kernel size
 
 # %% ../nbs/02_loss.ipynb #c9f2a400
 def select_cam(cams:Tensor,          # B×C×h×w
-               which:str='true',     # 'true', 'pred' or 'all'
+               which:str='true',     # 'true', 'pred', 'all' or 'absdiff'
                target:Tensor=None,   # B labels, for 'true'
                logits:Tensor=None,   # B×C, for 'pred'
               ) -> Tensor:           # B×1×h×w, or B×C×h×w for 'all'
-    "The CAM of the true class, of the predicted class, or of all classes"
+    "The CAM of the true class, of the predicted class, of all classes, or the two classes' `|CAM₀ − CAM₁|` (the origin's later code)"
     if _check_which(which) == 'all': return cams
+    if which == 'absdiff':
+        if cams.shape[1] != 2: raise ValueError(f"which 'absdiff' needs two classes, got CAMs of {cams.shape[1]}")
+        return (cams[:, :1] - cams[:, 1:]).abs()
     return pick_class(cams, target if which == 'true' else logits.argmax(1))
 
-def _check_which(which, allowed=('true', 'pred', 'all')):
+def _check_which(which, allowed=('true', 'pred', 'all', 'absdiff')):
     "`which`, if it is one of `allowed`"
     if which not in allowed: raise ValueError(f"which must be {', '.join(map(repr, allowed[:-1]))} or {allowed[-1]!r}, got {which!r}")
     return which
@@ -63,13 +66,15 @@ def normalise_cam(cams:Tensor,    # B×C×h×w
 def background_loss(cams:Tensor,       # B×C×h×w CAMs (already selected with `select_cam`)
                     kernel:Tensor,     # H×W weights, or B×1×H×W (one kernel per image); the CAMs are upsampled bilinearly to H×W
                     normalise:bool=True, # divide each map by its maximum (see `normalise_cam`)
-                    reduce:bool=True,  # the mean over the batch; False: one value per image
+                    reduce:bool=True,  # over the batch too; False: one value per image
+                    reduction:str='mean', # 'mean' over pixels, maps (and batch), or their 'sum' (the paper's form)
                    ) -> Tensor:        # scalar, or B values
-    "Mean over pixels, maps and batch of `(kernel * relu(CAM))²`"
+    "The mean (or the sum) over pixels, maps and batch of `(kernel * relu(CAM))²`"
+    if reduction not in ('mean', 'sum'): raise ValueError(f"reduction must be 'mean' or 'sum', got {reduction!r}")
     cams = upsample(cams, tuple(kernel.shape[-2:]))
     cams = normalise_cam(cams) if normalise else cams.relu()
-    sq = (kernel * cams).pow(2)
-    return sq.mean() if reduce else sq.mean((1, 2, 3))
+    sq, f = (kernel * cams).pow(2), torch.sum if reduction == 'sum' else torch.mean
+    return f(sq) if reduce else f(sq, (1, 2, 3))
 
 # %% ../nbs/02_loss.ipynb #9205b9df
 class ClassLoss(CrossEntropyLossFlat):
@@ -134,6 +139,7 @@ class CentrePrior(Prior):
                  kernel:str='gaussian', # 'gaussian' (inverted Gaussian of width `sigma`) or 'paper'
                  sigma:float=0.25,      # the Gaussian's width, as a fraction of the image side
                  normalise:bool=True,   # divide each CAM by its maximum first
+                 reduction:str='mean',  # 'mean' over pixels, maps and batch, or 'sum' (the paper's form)
                 ):
         if kernel not in ('gaussian', 'paper'): raise ValueError(f"kernel must be 'gaussian' or 'paper', got {kernel!r}")
         _check_which(which); store_attr(); self._k = None
@@ -148,10 +154,10 @@ class CentrePrior(Prior):
 
     def __call__(self, cams:Tensor, logits:Tensor, target:Tensor, size:tuple, reduce:bool=True, masks:Tensor=None) -> Tensor:
         "The background loss of a batch's CAMs, upsampled to the image size `size` (one value per image unless `reduce`); `masks` are not used"
-        return background_loss(select_cam(cams, self.which, target, logits), self.kernel_at(*size, cams.device), self.normalise, reduce)
+        return background_loss(select_cam(cams, self.which, target, logits), self.kernel_at(*size, cams.device), self.normalise, reduce, self.reduction)
 
     def __getstate__(self): return {**self.__dict__, '_k': None}  # keep exports small
-    def __repr__(self): return f'CentrePrior(which={self.which!r}, kernel={self.kernel!r}, sigma={self.sigma}, normalise={self.normalise})'
+    def __repr__(self): return f'CentrePrior(which={self.which!r}, kernel={self.kernel!r}, sigma={self.sigma}, normalise={self.normalise}, reduction={self.reduction!r})'
 
 # %% ../nbs/02_loss.ipynb #0bffc0fd
 def batch_masks(yb:tuple) -> Tensor: # B×H×W, or None
@@ -171,15 +177,16 @@ class MaskPrior(Prior):
     def __init__(self,
                  which:str='true',    # whose CAM to penalise: 'true', 'pred' or 'all' classes
                  normalise:bool=True, # divide each CAM by its maximum first
+                 reduction:str='mean', # 'mean' over pixels, maps and batch, or 'sum' (the paper's form)
                 ):
         _check_which(which); store_attr()
 
     def __call__(self, cams:Tensor, logits:Tensor, target:Tensor, size:tuple, reduce:bool=True, masks:Tensor=None) -> Tensor:
         "The background loss of a batch's CAMs outside their masks (B×H×W, 0/1, at the image size `size`)"
         kernel = 1 - need_masks(masks, 'MaskPrior').float()[:, None]
-        return background_loss(select_cam(cams, self.which, target, logits), kernel, self.normalise, reduce)
+        return background_loss(select_cam(cams, self.which, target, logits), kernel, self.normalise, reduce, self.reduction)
 
-    def __repr__(self): return f'MaskPrior(which={self.which!r}, normalise={self.normalise})'
+    def __repr__(self): return f'MaskPrior(which={self.which!r}, normalise={self.normalise}, reduction={self.reduction!r})'
 
 # %% ../nbs/02_loss.ipynb #71271967
 class ContrastPrior(Prior):
@@ -233,8 +240,9 @@ class AdaptivePrior(CentrePrior):
     learns = True
     def __init__(self, which:str='true',   # whose CAM to penalise: 'true', 'pred' or 'all' classes
                  sigma:float=0.25,         # the first epoch's width (the centre prior's), as a fraction of the image side
-                 normalise:bool=True):     # divide each CAM by its maximum first
-        super().__init__(which, 'gaussian', sigma, normalise)
+                 normalise:bool=True,      # divide each CAM by its maximum first
+                 reduction:str='mean'):    # 'mean' over pixels, maps and batch, or 'sum' (the paper's form)
+        super().__init__(which, 'gaussian', sigma, normalise, reduction)
         self.state, self._maps = dict(mu=torch.zeros(2), cov=torch.eye(2) * sigma ** 2), []
 
     @property
@@ -262,7 +270,12 @@ def three_phase() -> LossSchedule:
     "The origin paper's three phases, `THREE_PHASE` (no weight to set: the phases hold theirs)"
     return THREE_PHASE
 
-SCHEDULES = {'constant': constant_weight, 'three_phase': three_phase}  # the CAM weight schedules, by name
+def ce_cam_ce(weight:float=1., # the CAM weight of the middle phase
+             ) -> LossSchedule:
+    "The origin's Caltech schedule: CE alone for the first third of training, the CAM loss alone for the second, then CE alone at LR × 0.1"
+    return LossSchedule([(1 / 3, 1., 1., 0.), (2 / 3, 1., 0., float(weight)), (1, 0.1, 1., 0.)], name='ce_cam_ce')
+
+SCHEDULES = {'constant': constant_weight, 'three_phase': three_phase, 'ce_cam_ce': ce_cam_ce}  # the CAM weight schedules, by name
 PRIORS = {'centre': CentrePrior, 'mask': MaskPrior, 'contrast': ContrastPrior, 'adaptive': AdaptivePrior}  # the priors, by name
 
 # %% ../nbs/02_loss.ipynb #6bbac4fa

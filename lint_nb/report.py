@@ -16,9 +16,9 @@ from .config import RunConfig, run_id
 from .train import run_dls
 
 # %% auto #0
-__all__ = ['Run', 'as_runs', 'run_labels', 'load_runs', 'mean_std', 'pm', 'summary_table', 'runs_table', 'flipped_groups',
-           'ablation_table', 'pick_weights', 'plot_groups', 'plot_vs_p', 'plot_cams', 'write_report', 'sweep_results',
-           'write_sweep_report', 'write_ablation_report']
+__all__ = ['Run', 'as_runs', 'run_labels', 'load_runs', 'mean_std', 'pct', 'pm', 'summary_table', 'runs_table', 'paper_table',
+           'flipped_groups', 'ablation_table', 'pick_weights', 'plot_groups', 'plot_vs_p', 'plot_cams', 'setting_title',
+           'paper_md', 'write_report', 'sweep_results', 'write_sweep_report', 'write_ablation_report']
 
 # %% ../nbs/10_report.ipynb #16290355
 class Run:
@@ -38,12 +38,13 @@ class Run:
 
     @property
     def label(self) -> str:
-        "Its row in the tables: the method, a `camloss` run's prior and weight where they are not the defaults, and '+swap'"
+        "Its row in the tables: the method, a `camloss` run's prior, weight and schedule where they are not the defaults, '+swap', and its recipe"
         c, label = self.config, self.config.method
         if c.method == 'camloss':
             if c.prior != RunConfig.prior: label += f':{c.prior}'
             if c.weight is not None and c.weight != RunConfig.weight: label += f' w={c.weight:g}'
-        return label + ('+swap' if c.swap else '')
+            if c.schedule != RunConfig.schedule and not c.recipe: label += f' {c.schedule}'
+        return label + ('+swap' if c.swap else '') + (f' [{c.recipe}]' if c.recipe else '')
 
     @property
     def setting(self) -> tuple:
@@ -76,6 +77,11 @@ def mean_std(xs:list, # one number per seed; None (a metric a run could not scor
     if not xs: return float('nan'), float('nan')
     return float(np.mean(xs)), float(np.std(xs, ddof=1)) if len(xs) > 1 else 0.
 
+def pct(xs:list) -> str:
+    "`mean_std` of `xs` in percent, as 'mean ± std' with one decimal (the paper's table), or 'n/a'"
+    m, s = mean_std(xs)
+    return 'n/a' if math.isnan(m) else f'{100 * m:.1f} ± {100 * s:.1f}'
+
 def pm(xs:list) -> str:
     "`mean_std` of `xs` as 'mean ± std' with three decimals, or 'n/a'"
     m, s = mean_std(xs)
@@ -86,14 +92,15 @@ def summary_table(runs:list,     # `Run`s (or `metrics.json` contents)
                   columns:dict,  # column name → function of a run's split dict (`run[split]`) giving one number
                   split:str='test', # 'valid' or 'test'
                   by_p:bool=False,  # rows per (p, label) instead of per label
+                  fmt=None,         # a cell from the runs' numbers: `pm` (default), or `pct`
                  ) -> pd.DataFrame: # a row per label (or (p, label)), a column 'seeds', then `columns`; cells mean ± std
     "Mean ± sample std over seeds of each column, one row per `Run.label` in `run_labels` order (per `p` first, with `by_p`)"
-    runs, rows = as_runs(runs), {}
+    runs, rows, fmt = as_runs(runs), {}, fmt or pm
     for p in (sorted({r.config.p for r in runs}) if by_p else [None]):
         at = [r for r in runs if not by_p or r.config.p == p]
         for label in run_labels(at):
             rs = [r[split] for r in at if r.label == label]
-            rows[(p, label) if by_p else label] = {'seeds': len(rs), **{k: pm([f(s) for s in rs]) for k, f in columns.items()}}
+            rows[(p, label) if by_p else label] = {'seeds': len(rs), **{k: fmt([f(s) for s in rs]) for k, f in columns.items()}}
     df = pd.DataFrame.from_dict(rows, orient='index')
     return df.rename_axis(['p', 'method']) if by_p else df
 
@@ -105,6 +112,15 @@ def runs_table(runs:list,        # `Run`s (or `metrics.json` contents)
     groups = list(runs[0][split]['group_accuracy'])
     cols = {g: (lambda s, g=g: s['group_accuracy'][g]) for g in groups}
     return summary_table(runs, {**cols, **{k: itemgetter(k) for k in ('group_avg_accuracy', 'worst_group_accuracy', 'cam_on_target')}}, split)
+
+def paper_table(runs:list,        # `Run`s (or `metrics.json` contents) of one setting
+                split:str='test', # 'valid' or 'test'
+               ) -> pd.DataFrame: # one row per `Run.label`
+    "The paper's table: average accuracy, average of groups, worst group and each group, in percent, mean ± std over seeds, one row per method"
+    runs = as_runs(runs)
+    groups = {g: (lambda s, g=g: s['group_accuracy'][g]) for g in runs[0][split]['group_accuracy']}
+    return summary_table(runs, {'average': lambda s: s.get('accuracy'), 'group average': itemgetter('group_avg_accuracy'),
+                                'worst group': itemgetter('worst_group_accuracy'), **groups}, split, fmt=pct)
 
 # %% ../nbs/10_report.ipynb #390d1b7a
 def flipped_groups(classes=CLASSES, # class names, indexed by `y`
@@ -172,16 +188,32 @@ def plot_cams(runs:list, fname, n:int=8):
     save_fig(compare_cams(learners, dl=dls[2], n=n), fname, dpi=80)
 
 # %% ../nbs/10_report.ipynb #cc897e6a
+def setting_title(s:tuple) -> str: # a `Run.setting`
+    "A report section's title for a setting: the data set, and p for the synthetic data"
+    return s[0] + (f', p = {s[1]:g}' if s[0] == 'synthetic' else '')
+
+def paper_md(runs:list, # `Run`s (or `metrics.json` contents)
+             title:str,  # the first heading
+            ) -> list:   # markdown lines
+    "The paper's table (`paper_table`) of `runs`, one section per setting"
+    md = [f'# {title}', '', 'Test split, in percent: mean ± sample std over seeds.', '']
+    for s in sorted({r.setting for r in as_runs(runs)}): md += [f'## {setting_title(s)}', '', paper_table([r for r in as_runs(runs) if r.setting == s]).to_markdown(), '']
+    return md
+
 def write_report(folder,          # a folder of runs (searched for `metrics.json`)
-                 fname=None,      # default `<folder>/report.md`
+                 fname=None,      # default `<folder>/report.md` ('lint') or `<folder>/paper.md` ('paper')
+                 style:str='lint', # 'lint': every group on each split; 'paper': the paper's table (percent) per setting, on the test split
                 ) -> str:         # the report's markdown
-    "Write the test and validation tables of the runs under `folder` as markdown"
+    "Write the tables of the runs under `folder` as markdown, in lint's layout or the paper's"
+    if style not in ('lint', 'paper'): raise ValueError(f"style must be 'lint' or 'paper', got {style!r}")
     runs = load_runs(folder)
     if not runs: raise FileNotFoundError(f'no metrics.json under {folder}')
-    md = [f'# lint runs: {Path(folder).resolve().name}', '', 'Mean ± std over seeds (sample std). Accuracies are fractions.', '',
-          '## Test', '', runs_table(runs, 'test').to_markdown(), '', '## Validation', '', runs_table(runs, 'valid').to_markdown(), '']
+    name = Path(folder).resolve().name
+    if style == 'paper': md = paper_md(runs, f"lint runs: {name}, in the paper's table")
+    else: md = [f'# lint runs: {name}', '', 'Mean ± std over seeds (sample std). Accuracies are fractions.', '',
+                '## Test', '', runs_table(runs, 'test').to_markdown(), '', '## Validation', '', runs_table(runs, 'valid').to_markdown(), '']
     md = '\n'.join(md)
-    with atomic_file(ifnone(fname, Path(folder) / 'report.md')) as tmp: tmp.write_text(md)
+    with atomic_file(ifnone(fname, Path(folder) / ('paper.md' if style == 'paper' else 'report.md'))) as tmp: tmp.write_text(md)
     return md
 
 # %% ../nbs/10_report.ipynb #b06a6ea5
@@ -205,13 +237,13 @@ def _figure(draw, fname, alt:str) -> list:
 def write_sweep_report(folder,             # the sweep's folder, with `sweep.json`
                        root='experiments', # holds `runs/`
                       ) -> str:            # the report's markdown
-    "Write `<folder>/report.md` and its figures from the sweep's runs"
+    "Write `<folder>/report.md` and its figures from the sweep's runs, and the paper's table of them in `<folder>/paper.md`"
     folder = Path(folder); results = sweep_results(folder, root)
     done = [r for _, r, _ in results if r is not None]
     md = [f'# lint sweep: {folder.name}', '',
           f'{len(done)} of {len(results)} runs finished. Test split; mean ± sample std over seeds; accuracies are fractions.', '']
     for s in sorted({r.setting for r in done}):
-        md += [f'## {s[0]}' + (f', p = {s[1]:g}' if s[0] == 'synthetic' else ''), '', runs_table([r for r in done if r.setting == s], 'test').to_markdown(), '']
+        md += [f'## {setting_title(s)}', '', runs_table([r for r in done if r.setting == s], 'test').to_markdown(), '']
     failed = [(run_id(c), e) for c, r, e in results if r is None]
     if failed: md += ['## Failed or missing runs', '', '| run | error |', '|---|---|'] + [f'| {r} | {e} |' for r, e in failed] + ['']
     if done:  # the figures show the finished runs only
@@ -221,6 +253,8 @@ def write_sweep_report(folder,             # the sweep's folder, with `sweep.jso
         md += _figure(lambda f: plot_cams(done, f), folder / 'cams.png', 'CAMs of each method on the same test images')
     md = '\n'.join(md)
     with atomic_file(folder / 'report.md') as tmp: tmp.write_text(md)
+    if done:
+        with atomic_file(folder / 'paper.md') as tmp: tmp.write_text('\n'.join(paper_md(done, f"lint sweep: {folder.name}, in the paper's table")))
     return md
 
 # %% ../nbs/10_report.ipynb #fd6b06b4

@@ -10,7 +10,7 @@ from fastai.vision.all import *
 from .data import atomic_file
 
 # %% auto #0
-__all__ = ['NonFiniteLoss', 'NaNGuard', 'rng_state', 'set_rng_state', 'Checkpoint']
+__all__ = ['NonFiniteLoss', 'NaNGuard', 'rng_state', 'set_rng_state', 'Checkpoint', 'KeepBest']
 
 # %% ../nbs/04d_safety.ipynb #332bdf38
 class NonFiniteLoss(FloatingPointError):
@@ -106,3 +106,24 @@ class Checkpoint(SkipToEpoch):
         state = dict(epoch=self.epoch, n_epoch=self.n_epoch, model=get_model(self.model).state_dict(), opt=_plain(self.opt.state_dict()),
                      cbs=cbs, rng=rng_state(self.learn))
         with atomic_file(self.fname) as tmp: torch.save(state, tmp)
+
+# %% ../nbs/04d_safety.ipynb #bfc460a3
+class KeepBest(SaveModelCallback):
+    "fastai's `SaveModelCallback` on `monitor` (validation worst-group accuracy): save the model at each better epoch, load the best at the end of `fit`, and record its epoch"
+    checkpoint_state = ('best', 'best_epoch')
+    def __init__(self, fname,                           # the saved model (an absolute path: `.pth` is added)
+                 monitor:str='worst_group_accuracy',    # a metric of the Recorder, or 'valid_loss'
+                 comp=np.greater,                       # better: np.greater for accuracies, np.less for losses
+                ):
+        super().__init__(monitor=monitor, comp=comp, fname=str(Path(fname).absolute()), with_opt=False)
+        self.best_epoch = None
+
+    def after_epoch(self):
+        TrackerCallback.after_epoch(self)  # updates `best` and `new_best` (SaveModelCallback's own would also print)
+        if self.new_best: self.best_epoch = self.epoch; self._save(self.fname)
+
+    def _save(self, name): save_model(f'{name}.pth', self.learn.model, None)  # the path as given (`learn.save` would also make models/ in the working folder)
+
+    def after_fit(self, **kwargs):
+        distrib_barrier()  # under DDP, rank 0 has written it
+        if self.best_epoch is not None: load_model(f'{self.fname}.pth', self.learn.model, None, device=self.dls.device)

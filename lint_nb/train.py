@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_train.ipynb #1d7eb7a5
 from __future__ import annotations
-import json, shutil, time
+import json, shutil, tempfile, time
 from dataclasses import asdict
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
@@ -20,7 +20,7 @@ from .cam import lint_model, cam_side, min_img_size
 
 # %% auto #0
 __all__ = ['scores', 'run_table', 'run_size', 'run_dls', 'check_trainable', 'check_img_size', 'NotTrained', 'fit_run', 'save_run',
-           'train']
+           'train', 'rescore']
 
 # %% ../nbs/09_train.ipynb #3149f38e
 def scores(learn:Learner, # a `lint` Learner
@@ -89,22 +89,24 @@ def fit_run(config:RunConfig=None, # the run; default `RunConfig.make(**kwargs)`
     with main_process_first(dev):  # under DDP, rank 0 makes the synthetic data; the others then read it
         table, folder = data_table(**c.data_args())
     set_seed(c.seed, reproducible=True)
-    dls = lint_dls(table, bs=c.bs, size=run_size(c), balance=c.balance, cache=c.cache, device=dev)
+    dls = lint_dls(table, bs=c.bs, size=run_size(c), balance=c.balance, cache=c.cache, aug=c.aug, device=dev)
     check_trainable(dls, c, folder)
     if (PRIORS[c.prior].needs_masks or c.swap) and 'mask' not in table.columns:
         raise ValueError(f"{'swap' if c.swap else f'prior {c.prior!r}'} needs foreground masks, and data set {c.data!r} at {folder} has none")
     learn = lint_learner(dls, c.method, c.arch, pretrained=c.pretrained, prior=build(PRIORS, c.prior, 'prior', **c.given(*PRIOR_KEYS)),
-                         head=c.head, cam_method=c.cam_method, cam_layer=c.cam_layer, **c.given('eta'), **optimiser(c.opt, c.mom, c.wd),
+                         head=c.head, cam_method=c.cam_method, cam_layer=c.cam_layer, weights=c.weights, **c.given('eta', 'clip'), **optimiser(c.opt, c.mom, c.wd),
                          **({'schedule': build(SCHEDULES, c.schedule, 'schedule', **c.given(*SCHEDULE_KEYS))} if c.applies('schedule') else {}))
     set_precision(learn, precision := pick_precision(c.precision, dev, c.arch))
     t0, ckpt = time.time(), Checkpoint(checkpoint, resume) if checkpoint else None
-    with distributed(learn), learn.added_cbs([NaNGuard()] + ([BackgroundSwap()] if c.swap else []) + ([ckpt] if ckpt else []) + list(L(cbs))):
-        if quiet:
-            with learn.no_bar(), learn.no_logging(): fit_learner(learn, c.epochs, c.lr)
-        else: fit_learner(learn, c.epochs, c.lr)
+    with tempfile.TemporaryDirectory() as tmp:  # `select='best'` keeps its model beside the checkpoint (so --resume has it), else here
+        best = KeepBest(Path(checkpoint).parent / 'best' if checkpoint else Path(tmp) / 'best') if c.select == 'best' else None
+        with distributed(learn), learn.added_cbs([NaNGuard()] + ([BackgroundSwap()] if c.swap else []) + [o for o in (best, ckpt) if o] + list(L(cbs))):
+            if quiet:
+                with learn.no_bar(), learn.no_logging(): fit_learner(learn, c.epochs, c.lr)
+            else: fit_learner(learn, c.epochs, c.lr)
     if learn.train_iter == 0 and not (ckpt and ckpt.epochs_restored): raise NotTrained('the fit ended without a training step (a callback cancelled it?): nothing to score')
     res = dict(method=c.method, seed=c.seed, data=c.data, epochs=c.epochs, train_time_s=round(time.time() - t0, 2), data_path=str(folder), device=str(dev),
-               precision=precision, threads=torch.get_num_threads(), params=asdict(c), valid=scores(learn, 1), test=scores(learn, 2))
+               precision=precision, threads=torch.get_num_threads(), epoch_kept=best.best_epoch if best else c.epochs - 1, params=asdict(c), valid=scores(learn, 1), test=scores(learn, 2))
     bad = [s for s in ('valid', 'test') if res[s]['loss'] is None]
     if bad: raise NonFiniteLoss(f'the {bad[0]} loss of the trained model is NaN or infinite. {NaNGuard.advice}')
     return learn, res
@@ -163,3 +165,18 @@ def _same_args(fname, args):
     diff = sorted(k for k in set(old) | set(args) if old.get(k) != args.get(k))
     if diff: raise ValueError(f'{fname}: the checkpoint was written with other arguments ({", ".join(f"{k}={old.get(k)!r}" for k in diff)}); '
                               'resume with the same ones, or train under another --name')
+
+# %% ../nbs/09_train.ipynb #9228217e
+def rescore(folder,      # a finished run's folder (`save_run`'s: `metrics.json` and the weights)
+            split:int=2, # 1 = valid, 2 = test
+            **data,      # data fields of `RunConfig` to change, e.g. `shift=0.2`
+           ) -> dict:    # `scores` of the run's model on that split
+    "Score a finished run's model on its own data with the fields `data` changed (the translation test's shifted test splits)"
+    bad = [k for k in data if k not in DATA_KEYS]
+    if bad: raise ValueError(f'rescore changes data fields only ({", ".join(DATA_KEYS)}), got {bad}')
+    c = RunConfig.make(**{**json.loads((Path(folder) / 'metrics.json').read_text())['params'], **data})
+    table, _ = data_table(**c.data_args())
+    dls = lint_dls(table, bs=c.bs, size=run_size(c), cache=c.cache)
+    learn = lint_learner(dls, 'erm', c.arch, prior=build(PRIORS, c.prior, 'prior', **c.given(*PRIOR_KEYS)), head=c.head, cam_method=c.cam_method, cam_layer=c.cam_layer)
+    learn.model.load_state_dict(load_weights(folder, device=dls.device).model.state_dict())
+    return scores(learn, split)

@@ -2,7 +2,8 @@
 
 nbdev_readme renders the index notebook with Quarto, which cannot be installed everywhere.
 This converts it with nbconvert's Markdown exporter instead: nbdev directive lines (`#| ...`)
-are dropped, and cells marked `#| hide` are left out, as nbdev does.
+are dropped, and cells marked `#| hide` are left out, as nbdev does. Links to figures in
+`nbs/images/` are rewritten to hold from the top folder, where README.md is.
 
     python tools/readme.py write   # README.md from nbs/index.ipynb
     python tools/readme.py check   # exit 1 if README.md is not what `write` would produce
@@ -27,6 +28,7 @@ def render(nb_path=ROOT / 'nbs' / 'index.ipynb') -> str:
         cells.append(c)
     nb.cells = cells
     body, _ = MarkdownExporter(exclude_input_prompt=True, exclude_output_prompt=True).from_notebook_node(nb)
+    body = re.sub(r'\]\((images/)', r'](nbs/\1', body)  # figures live in nbs/images/, beside index.ipynb; README.md is one folder up
     return NOTICE + re.sub(r'\n{3,}', '\n\n', body).strip() + '\n'
 
 def write(dest=ROOT / 'README.md'):
