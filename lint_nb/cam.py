@@ -40,7 +40,7 @@ def load_arch_weights(model:nn.Module, # a torchvision or timm model, built by n
     fname = Path(fname)
     if not fname.is_file(): raise FileNotFoundError(f'weights {fname}: no such file')
     try: sd = torch.load(fname, map_location='cpu', weights_only=True)
-    except Exception as e: raise ValueError(f'weights {fname}: not a PyTorch state dict ({type(e).__name__}: {str(e).strip().splitlines()[0][:100]})') from None
+    except Exception as e: raise ValueError(f'weights {fname}: not a PyTorch state dict: torch.load(weights_only=True) cannot read it ({type(e).__name__}: {str(e).strip().splitlines()[0][:100]})') from None
     if isinstance(sd, dict) and isinstance(sd.get('state_dict', sd.get('model')), dict): sd = sd.get('state_dict', sd.get('model'))  # a training checkpoint around it
     if not isinstance(sd, dict) or not sd or not all(isinstance(v, Tensor) for v in sd.values()):
         raise ValueError(f'weights {fname}: not a state dict (a dict of tensors), got {type(sd).__name__}')
