@@ -109,18 +109,19 @@ def runs_table(runs:list,        # `Run`s (or `metrics.json` contents)
               ) -> pd.DataFrame: # one row per `Run.label`
     "Mean ± std over seeds of the group accuracies, average, worst group and CAM-on-target, per `Run.label`"
     runs = as_runs(runs)
-    groups = list(runs[0][split]['group_accuracy'])
-    cols = {g: (lambda s, g=g: s['group_accuracy'][g]) for g in groups}
-    return summary_table(runs, {**cols, **{k: itemgetter(k) for k in ('group_avg_accuracy', 'worst_group_accuracy', 'cam_on_target')}}, split)
+    return summary_table(runs, {**_group_columns(runs, split), **{k: itemgetter(k) for k in ('group_avg_accuracy', 'worst_group_accuracy', 'cam_on_target')}}, split)
 
 def paper_table(runs:list,        # `Run`s (or `metrics.json` contents) of one setting
                 split:str='test', # 'valid' or 'test'
                ) -> pd.DataFrame: # one row per `Run.label`
     "The paper's table: average accuracy, average of groups, worst group and each group, in percent, mean ± std over seeds, one row per method"
     runs = as_runs(runs)
-    groups = {g: (lambda s, g=g: s['group_accuracy'][g]) for g in runs[0][split]['group_accuracy']}
     return summary_table(runs, {'average': lambda s: s.get('accuracy'), 'group average': itemgetter('group_avg_accuracy'),
-                                'worst group': itemgetter('worst_group_accuracy'), **groups}, split, fmt=pct)
+                                'worst group': itemgetter('worst_group_accuracy'), **_group_columns(runs, split)}, split, fmt=pct)
+
+def _group_columns(runs, split):
+    "A `summary_table` column per group of the first run: its accuracy on `split`"
+    return {g: (lambda s, g=g: s['group_accuracy'][g]) for g in runs[0][split]['group_accuracy']}
 
 # %% ../nbs/10_report.ipynb #390d1b7a
 def flipped_groups(classes=CLASSES, # class names, indexed by `y`

@@ -19,8 +19,8 @@ from .config import *
 from .cam import lint_model, cam_side, min_img_size
 
 # %% auto #0
-__all__ = ['scores', 'run_table', 'run_size', 'run_dls', 'check_trainable', 'check_img_size', 'NotTrained', 'fit_run', 'save_run',
-           'train', 'rescore']
+__all__ = ['scores', 'run_table', 'run_size', 'run_dls', 'check_trainable', 'check_img_size', 'NotTrained', 'run_prior',
+           'fit_run', 'save_run', 'train', 'rescore']
 
 # %% ../nbs/09_train.ipynb #3149f38e
 def scores(learn:Learner, # a `lint` Learner
@@ -74,6 +74,10 @@ class NotTrained(RuntimeError):
     "A fit that ended without a single training step"
 
 # %% ../nbs/09_train.ipynb #3ea37b77
+def run_prior(c:RunConfig) -> Prior: # the run's prior, for its loss and its `cam_loss` metric
+    "The `Prior` a run names, built with the prior fields that apply to it"
+    return build(PRIORS, c.prior, 'prior', **c.given(*PRIOR_KEYS))
+
 def fit_run(config:RunConfig=None, # the run; default `RunConfig.make(**kwargs)`
             checkpoint=None,       # a file: save a `Checkpoint` there after every epoch
             resume:bool=False,     # go on from `checkpoint` when it exists
@@ -93,7 +97,7 @@ def fit_run(config:RunConfig=None, # the run; default `RunConfig.make(**kwargs)`
     check_trainable(dls, c, folder)
     if (PRIORS[c.prior].needs_masks or c.swap) and 'mask' not in table.columns:
         raise ValueError(f"{'swap' if c.swap else f'prior {c.prior!r}'} needs foreground masks, and data set {c.data!r} at {folder} has none")
-    learn = lint_learner(dls, c.method, c.arch, pretrained=c.pretrained, prior=build(PRIORS, c.prior, 'prior', **c.given(*PRIOR_KEYS)),
+    learn = lint_learner(dls, c.method, c.arch, pretrained=c.pretrained, prior=run_prior(c),
                          head=c.head, cam_method=c.cam_method, cam_layer=c.cam_layer, weights=c.weights, **c.given('eta', 'clip'), **optimiser(c.opt, c.mom, c.wd),
                          **({'schedule': build(SCHEDULES, c.schedule, 'schedule', **c.given(*SCHEDULE_KEYS))} if c.applies('schedule') else {}))
     set_precision(learn, precision := pick_precision(c.precision, dev, c.arch))
@@ -177,6 +181,6 @@ def rescore(folder,      # a finished run's folder (`save_run`'s: `metrics.json`
     c = RunConfig.make(**{**json.loads((Path(folder) / 'metrics.json').read_text())['params'], **data})
     table, _ = data_table(**c.data_args())
     dls = lint_dls(table, bs=c.bs, size=run_size(c), cache=c.cache)
-    learn = lint_learner(dls, 'erm', c.arch, prior=build(PRIORS, c.prior, 'prior', **c.given(*PRIOR_KEYS)), head=c.head, cam_method=c.cam_method, cam_layer=c.cam_layer)
+    learn = lint_learner(dls, 'erm', c.arch, prior=run_prior(c), head=c.head, cam_method=c.cam_method, cam_layer=c.cam_layer)
     learn.model.load_state_dict(load_weights(folder, device=dls.device).model.state_dict())
     return scores(learn, split)
