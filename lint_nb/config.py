@@ -8,29 +8,30 @@ import argparse, hashlib, inspect, itertools, json, re
 from dataclasses import dataclass, fields, asdict, replace
 from pathlib import Path
 from fastcore.basics import patch_to
-from .datasets import DATASETS
+from .datasets import DATASETS, GENERATED
+from .swap import SWAP_MASKS
 from .cam import CAM_METHODS
 from .loss import PRIORS, SCHEDULES, takes
 from .learner import METHODS, METHOD_ALIASES, PRECISIONS, OPTIMISERS
 
 # %% auto #0
-__all__ = ['RECIPES', 'RECIPE_SOURCES', 'CHOICES', 'ONLY', 'PRIOR_KEYS', 'SCHEDULE_KEYS', 'DATA_KEYS', 'ID_FIELDS', 'ONE_VALUE',
-           'RunConfig', 'field_docs', 'recipe_fields', 'recipe_text', 'run_id', 'config_grid', 'add_config_args',
-           'split_grid']
+__all__ = ['RECIPES', 'RECIPE_SOURCES', 'CHOICES', 'ONLY', 'PRIOR_KEYS', 'SCHEDULE_KEYS', 'DATA_KEYS', 'NEEDS', 'ID_FIELDS',
+           'ONE_VALUE', 'RunConfig', 'field_docs', 'recipe_fields', 'recipe_text', 'run_id', 'config_grid',
+           'add_config_args', 'split_grid']
 
 # %% ../nbs/08_config.ipynb #1a8befb5
 @dataclass(frozen=True)
 class RunConfig:
     "Every parameter of a run, with its default; build one with `RunConfig.make`, which checks them"
-    method: str = 'erm'           # 'erm' (plain cross-entropy; the seed's name 'default' is accepted), 'camloss' or 'groupdro'
+    method: str = 'erm'           # 'erm' (plain cross-entropy; the seed's name 'default' is accepted), 'camloss', 'groupdro', 'jtt' (just train twice) or 'dfr' (deep feature reweighting)
     recipe: str = None            # a published setting as the defaults: paper or origin-caltech (see RECIPES); the fields given override it
-    data: str = 'synthetic'       # the data set: 'synthetic' (built in), 'waterbirds', 'caltech256', 'csv' or 'folder'
-    path: str = None              # the data: a folder, or the CSV file for csv; synthetic: where it is made (default data)
+    data: str = 'synthetic'       # the data set: 'synthetic' (built in), 'digits' (built in: handwritten digits on photographs), 'waterbirds', 'caltech256', 'csv' or 'folder'
+    path: str = None              # the data: a folder, or the CSV file for csv; synthetic and digits: where they are made (default data)
     masks: str = None             # waterbirds: the folder of CUB segmentations, for the mask priors and CAM-on-target
     columns: str = None           # csv: renamed columns, e.g. image=path,label=species,group=habitat
     n_test: int = 15              # caltech256: adversarial (and as many random) test images per class
-    p: float = 0.95               # synthetic: share of training images whose background agrees with their class
-    n_train: int = 4000           # synthetic: training images
+    p: float = 0.95               # synthetic and digits: share of training images whose background agrees with their class
+    n_train: int = 4000           # synthetic and digits: training images
     shift: float = 0.             # synthetic: move each test object off centre by this fraction of the side (the translation test)
     balance: bool = None          # sample the classes equally often in training (default: for caltech256 only)
     aug: bool = False             # flip and rotate the training images (the origin's augmentation), on the device
@@ -58,8 +59,13 @@ class RunConfig:
     sigma: float = 0.25           # centre and adaptive priors: the Gaussian's width, a fraction of the image side
     normalise: bool = True        # centre, mask and adaptive priors: divide each CAM by its maximum (--no_normalise: the raw CAM, the paper's form)
     reduction: str = 'mean'       # centre, mask and adaptive priors: mean over pixels, maps and batch, or sum (the paper's form)
-    swap: bool = False            # paste each training image's object on another image's background (BackgroundSwap; needs masks)
+    swap: bool = False            # paste each training image's object on another image's background (BackgroundSwap)
+    swap_mask: str = 'mask'       # swap: where each image's object is: mask (the data's masks), centre (the centre prior's Gaussian: needs nothing) or cam (the model's own CAM, after a centre warm-up)
+    swap_sigma: float = 0.25      # swap with swap_mask centre or cam: the Gaussian's width, a fraction of the side
+    swap_warmup: float = 0.5      # swap with swap_mask cam: the share of training that swaps with the centre mask first
     eta: float = 0.01             # groupdro: step size of the group weights
+    jtt_epochs: int = 1           # jtt: epochs of the first (ERM) model, whose errors on the training images are upweighted
+    upweight: float = 20.         # jtt: how much more often the first model's errors are drawn (the paper's lambda)
     device: str = 'auto'          # auto (this process's GPU when there is one), cpu, cuda or cuda:<n>
     precision: str = 'auto'       # auto (fp32 on the CPU and for small_cnn, else bf16, or fp16 without it), fp32, bf16 or fp16
     cache: bool = True            # decode the images once into a uint8 cache beside the data (False: every epoch)
@@ -84,10 +90,11 @@ RECIPE_SOURCES = {  # where each recipe's fields come from
 
 CHOICES = dict(method=METHODS + tuple(METHOD_ALIASES), data=DATASETS, head=('cam', 'fastai'), cam_method=('auto',) + CAM_METHODS,
                schedule=tuple(SCHEDULES), prior=tuple(PRIORS), which=('true', 'pred', 'all', 'absdiff'), kernel=('gaussian', 'paper'),
-               precision=PRECISIONS, opt=tuple(OPTIMISERS), reduction=('mean', 'sum'), select=('last', 'best'), recipe=tuple(RECIPES))  # the values a field may take
-ONLY = dict(masks=('data', ('waterbirds',)), columns=('data', ('csv',)), n_test=('data', ('caltech256',)), p=('data', ('synthetic',)),
-            n_train=('data', ('synthetic',)), shift=('data', ('synthetic',)), schedule=('method', ('camloss',)), eta=('method', ('groupdro',)),
-            clip=('method', ('camloss',)))  # field → (the field it depends on, where it applies)
+               precision=PRECISIONS, opt=tuple(OPTIMISERS), reduction=('mean', 'sum'), select=('last', 'best'), recipe=tuple(RECIPES), swap_mask=SWAP_MASKS)  # the values a field may take
+ONLY = dict(masks=('data', ('waterbirds',)), columns=('data', ('csv',)), n_test=('data', ('caltech256',)), p=('data', tuple(GENERATED)),
+            n_train=('data', tuple(GENERATED)), shift=('data', ('synthetic',)), schedule=('method', ('camloss',)), eta=('method', ('groupdro',)),
+            clip=('method', ('camloss',)), swap_mask=('swap', (True,)), swap_sigma=('swap_mask', ('centre', 'cam')), swap_warmup=('swap_mask', ('cam',)),
+            jtt_epochs=('method', ('jtt',)), upweight=('method', ('jtt',)))  # field → (the field it depends on, where it applies)
 PRIOR_KEYS, SCHEDULE_KEYS = ('which', 'kernel', 'sigma', 'normalise', 'reduction'), ('weight',)  # the keywords of the priors and of the schedules, applying where the chosen one takes them
 
 # %% ../nbs/08_config.ipynb #ed9869c1
@@ -157,9 +164,9 @@ def check(self):
     "Raise a `ValueError` naming the first field outside its choices or range"
     for k, ok in CHOICES.items():
         if getattr(self, k) is not None and getattr(self, k) not in ok: raise ValueError(f'run parameter {k} must be one of {list(ok)}, got {getattr(self, k)!r}')
-    for k in ('epochs', 'img_size', 'bs', 'n_train', 'n_test'):
+    for k in ('epochs', 'img_size', 'bs', 'n_train', 'n_test', 'jtt_epochs'):
         if getattr(self, k) is not None and getattr(self, k) < 1: raise ValueError(f'run parameter {k} must be at least 1, got {getattr(self, k)}')
-    for k in ('lr', 'sigma', 'eta'):
+    for k in ('lr', 'sigma', 'eta', 'swap_sigma', 'upweight'):
         if getattr(self, k) is not None and getattr(self, k) <= 0: raise ValueError(f'run parameter {k} must be positive, got {getattr(self, k)}')
     if self.mom is not None and not 0 <= self.mom < 1: raise ValueError(f'run parameter mom must be in [0, 1), got {self.mom}')
     if self.wd is not None and self.wd < 0: raise ValueError(f'run parameter wd must be at least 0, got {self.wd}')
@@ -168,13 +175,14 @@ def check(self):
     if self.p is not None and not 0 <= self.p <= 1: raise ValueError(f'run parameter p must be between 0 and 1, got {self.p}')
     if self.prior == 'contrast' and self.which in ('all', 'absdiff'): raise ValueError("run parameter which must be 'true' or 'pred' for prior 'contrast'")
     if self.clip is not None and self.clip < 0: raise ValueError(f'run parameter clip must be at least 0, got {self.clip}')
+    if self.swap_warmup is not None and not 0 <= self.swap_warmup <= 1: raise ValueError(f'run parameter swap_warmup must be between 0 and 1 (a share of training), got {self.swap_warmup}')
     if self.shift is not None and not 0 <= self.shift <= 0.5: raise ValueError(f'run parameter shift must be between 0 and 0.5 (of the image side), got {self.shift}')
     if self.weights is not None and self.pretrained: raise ValueError('run parameters pretrained and weights: give one (pretrained downloads the weights, weights reads them from a file)')
 
 @patch_to(RunConfig)
 def applies(self, name:str) -> bool:
     "Whether field `name` means something for this run"
-    if name in ONLY: return getattr(self, ONLY[name][0]) in ONLY[name][1]
+    if name in ONLY: dep, where = ONLY[name]; return self.applies(dep) and getattr(self, dep) in where  # and only where the field it depends on applies
     if name in PRIOR_KEYS: return takes(PRIORS[self.prior], name)
     if name in SCHEDULE_KEYS: return self.applies('schedule') and takes(SCHEDULES[self.schedule], name)  # where there is a schedule, and it takes `name`
     return True
@@ -205,6 +213,15 @@ def data_args(self) -> dict:
     "The keywords of `data_table` for this run's data: the one place that says which fields make a run's data set"
     return dict(data=self.data, path=self.path, img_size=self.img_size, **self.given(*DATA_KEYS))
 
+# %% ../nbs/08_config.ipynb #ce8fd160
+NEEDS = ('masks', 'train_groups', 'valid_groups')  # what a run's training may use beyond images and class labels
+
+@patch_to(RunConfig)
+def needs(self) -> list: # drawn from `NEEDS`, empty when the run uses none of them
+    "What this run's training uses beyond images and class labels: foreground `masks` (a mask prior, swapping with the data's masks), `train_groups` (GroupDRO) or `valid_groups` (DFR fits on the validation groups)"
+    masks = (self.method == 'camloss' and PRIORS[self.prior].needs_masks) or (self.swap and self.swap_mask == 'mask')
+    return [n for n, used in zip(NEEDS, (masks, self.method == 'groupdro', self.method == 'dfr')) if used]
+
 # %% ../nbs/08_config.ipynb #5ae946a4
 ID_FIELDS = ('method', 'data', 'path', 'masks', 'columns', 'n_test', 'p', 'n_train', 'balance', 'epochs', 'img_size', 'bs', 'lr', 'seed', 'arch', 'pretrained', 'head',
              'cam_method', 'cam_layer', 'schedule', 'weight', 'prior', 'which', 'kernel', 'sigma', 'swap', 'eta', 'device', 'precision', 'cache')  # the fields of the first `RunConfig`
@@ -219,7 +236,7 @@ def run_id(config:RunConfig|dict, # a configuration, or the parameters of one
     "A readable id for a run, ending in a hash of its canonical configuration (every field that shapes the run: see `_identity`)"
     c = config if isinstance(config, RunConfig) else RunConfig.make(**config)
     h = hashlib.sha1(json.dumps(_identity(c), sort_keys=True).encode()).hexdigest()[:6]
-    p = f'-p{c.p:g}' if c.data == 'synthetic' else ''  # p only shapes the synthetic data
+    p = f'-p{c.p:g}' if c.data in GENERATED else ''  # p only shapes the data lint draws
     return f'{c.data}-{c.method}{p}-seed{c.seed}-{h}'
 
 # %% ../nbs/08_config.ipynb #8f084cb0

@@ -9,23 +9,27 @@ from contextlib import contextmanager
 import numpy as np, pandas as pd
 from pathlib import Path
 from PIL import Image
+from sklearn.datasets import load_digits, load_sample_image
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
 
 # %% auto #0
-__all__ = ['CLASSES', 'PLACES', 'WATERBIRDS_CLASSES', 'TORCH_WRITE_ERRORS', 'SPLITS', 'CACHE_VERSION', 'MASK_CMAP', 'group_names',
-           'background', 'object_mask', 'class_marks', 'synthetic_image', 'synthetic_metadata', 'atomic_dir',
-           'make_synthetic', 'WriteError', 'write_error', 'atomic_file', 'write_json', 'restore_dir', 'swap_dir',
-           'file_lock', 'synthetic_data', 'rgb_image', 'LintImage', 'BinaryMask', 'image_problem', 'drop_unreadable',
-           'check_table', 'lint_table', 'read_csv', 'require_columns', 'read_metadata', 'check_files',
-           'waterbirds_table', 'NameOf', 'decode_file', 'cache_file', 'cache_stamp', 'build_cache', 'cache_fresh',
-           'cache_array', 'cache_table', 'CachedItem', 'CachedDL', 'CachedWeightedDL', 'lint_block', 'class_weights',
-           'flip_rotate', 'lint_dls']
+__all__ = ['CLASSES', 'PLACES', 'WATERBIRDS_CLASSES', 'KINDS', 'DIGIT_CLASSES', 'PHOTO_PLACES', 'TORCH_WRITE_ERRORS', 'SPLITS',
+           'CACHE_VERSION', 'MASK_CMAP', 'group_names', 'background', 'object_mask', 'class_marks', 'synthetic_image',
+           'synthetic_metadata', 'atomic_dir', 'make_synthetic', 'WriteError', 'write_error', 'atomic_file',
+           'write_json', 'restore_dir', 'swap_dir', 'file_lock', 'synthetic_data', 'digit_pool', 'photo_background',
+           'digit_image', 'rgb_image', 'LintImage', 'BinaryMask', 'image_problem', 'drop_unreadable', 'check_table',
+           'lint_table', 'read_csv', 'require_columns', 'read_metadata', 'check_files', 'waterbirds_table', 'NameOf',
+           'decode_file', 'cache_file', 'cache_stamp', 'build_cache', 'cache_fresh', 'cache_array', 'cache_table',
+           'CachedItem', 'CachedDL', 'CachedWeightedDL', 'lint_block', 'class_weights', 'flip_rotate', 'lint_dls']
 
 # %% ../nbs/00_data.ipynb #c3922bf7
 CLASSES = ('spots', 'patch')  # class names of the synthetic data (y = 0, 1)
 PLACES = ('land', 'water')    # background names (place = 0, 1)
 WATERBIRDS_CLASSES = ('landbird', 'waterbird')  # class names of Waterbirds
+KINDS = ('shapes', 'digits')  # what `make_synthetic` draws: the built-in shapes, or handwritten digits on photographs
+DIGIT_CLASSES = {'three': 3, 'eight': 8}  # the digits benchmark's classes → scikit-learn's digit (y = 0, 1)
+PHOTO_PLACES = {'palace': 'china.jpg', 'flower': 'flower.jpg'}  # its places → scikit-learn's sample photograph (place = 0, 1)
 
 # %% ../nbs/00_data.ipynb #06c0a42c
 def group_names(classes=CLASSES, # class names, indexed by `y`
@@ -135,7 +139,8 @@ def _write_synthetic(tmp, df, params):
         for s in ('train', 'valid', 'test'): (tmp / d / s).mkdir(parents=True, exist_ok=True)
     for r in df.itertuples():
         rng = np.random.default_rng([params['seed'], r.img_id])
-        im, m = synthetic_image(rng, r.y, r.place, params['size'], params['contrast'], _offset(params, r))
+        if params.get('kind') == 'digits': im, m = digit_image(rng, r.y, r.place, params['size'], r.split, _offset(params, r))
+        else: im, m = synthetic_image(rng, r.y, r.place, params['size'], params['contrast'], _offset(params, r))
         Image.fromarray(im).save(tmp / r.img_filename)
         Image.fromarray(m.astype(np.uint8)).save(tmp / r.mask_filename)
     df.to_csv(tmp / 'metadata.csv', index=False)
@@ -181,12 +186,15 @@ def make_synthetic(dest,                 # the folder to write
                    contrast:float=0.8,   # how strong the true cue is (darkening of the marks)
                    seed:int=0,           # random seed of the split and the images
                    shift:float=0.,       # move each test object off centre by this fraction of the side, in a random direction (train and valid stay as they are)
+                   kind:str='shapes',    # 'shapes' (ellipses with spots or a patch on drawn land and water) or 'digits' (handwritten 3s and 8s on photographs: `digit_image`)
                   ) -> Path:             # `dest`
     "Write a synthetic data set to `dest` atomically, or reuse it if it exists with the same parameters"
     dest = Path(dest)
     if not 0 <= shift <= 0.5: raise ValueError(f'shift must be between 0 and 0.5 (of the image side), got {shift}')
-    params = dict(n_train=n_train, n_valid=n_valid, n_test=n_test, p=p, size=size, contrast=contrast,
-                  seed=seed, classes=list(CLASSES), places=list(PLACES), **({'shift': shift} if shift else {}))
+    if kind not in KINDS: raise ValueError(f'kind must be one of {list(KINDS)}, got {kind!r}')
+    classes, places = (CLASSES, PLACES) if kind == 'shapes' else (tuple(DIGIT_CLASSES), tuple(PHOTO_PLACES))
+    params = dict(n_train=n_train, n_valid=n_valid, n_test=n_test, p=p, size=size, contrast=contrast, seed=seed, classes=list(classes), places=list(places),
+                  **({'shift': shift} if shift else {}), **({'kind': kind} if kind != 'shapes' else {}))
     if dest.exists(): _check_params(dest, params); return dest
     try:
         with atomic_dir(dest) as tmp: _write_synthetic(tmp, synthetic_metadata(n_train, n_valid, n_test, p, seed), params)
@@ -281,11 +289,60 @@ def synthetic_data(root='data',        # the data folder
                    size:int=64,        # image side in pixels
                    seed:int=0,         # random seed of the data set
                    shift:float=0.,     # move each test object off centre by this fraction of the side (see `make_synthetic`)
+                   kind:str='shapes',  # 'shapes' or 'digits' (see `make_synthetic`)
                    **kwargs,           # passed to `make_synthetic`
                   ) -> Path:           # the data set's folder
     "The synthetic data set with these parameters under `root`, made on first use"
-    return make_synthetic(Path(root) / (f'synthetic_p{p:g}_n{n_train}_{size}px_seed{seed}' + (f'_shift{shift:g}' if shift else '')), n_train=n_train,
-                          p=p, size=size, seed=seed, shift=shift, **kwargs)
+    name = ('synthetic' if kind == 'shapes' else kind) + f'_p{p:g}_n{n_train}_{size}px_seed{seed}' + (f'_shift{shift:g}' if shift else '')
+    return make_synthetic(Path(root) / name, n_train=n_train, p=p, size=size, seed=seed, shift=shift, kind=kind, **kwargs)
+
+# %% ../nbs/00_data.ipynb #a39fbf4a
+@functools.lru_cache(maxsize=None)
+def digit_pool(digit:int, # 0-9
+               split:int, # 0 = train, 1 = valid, 2 = test
+              ) -> np.ndarray: # N×8×8 ink in [0, 1]
+    "scikit-learn's handwritten `digit`s of one split: a fixed 60/20/20 division of its scans, so that no test digit is trained on"
+    d = load_digits()
+    imgs = d.images[d.target == digit] / 16
+    idx = np.random.default_rng(0).permutation(len(imgs))
+    cut = np.round(np.array([0, 0.6, 0.8, 1]) * len(imgs)).astype(int)
+    return imgs[idx[cut[split]:cut[split + 1]]]
+
+@functools.lru_cache(maxsize=None)
+def _photo(name): return Image.fromarray(load_sample_image(name))
+
+def photo_background(rng:np.random.Generator, # the random source
+                     place:int,   # 0 = palace (`china.jpg`), 1 = flower (`flower.jpg`)
+                     size:int=64, # image side in pixels
+                    ) -> np.ndarray: # float RGB image in [0, 1], `size`×`size`×3
+    "A random square crop (25-60 % of the short side) of place `place`'s photograph, resized to `size` and flipped half the time"
+    im = _photo(list(PHOTO_PLACES.values())[place])
+    w, h = im.size
+    s = int(rng.uniform(0.25, 0.6) * min(w, h))
+    x0, y0 = rng.integers(0, w - s + 1), rng.integers(0, h - s + 1)
+    a = np.asarray(im.crop((x0, y0, x0 + s, y0 + s)).resize((size, size), Image.BILINEAR), dtype=np.float64) / 255
+    return a[:, ::-1] if rng.random() < 0.5 else a
+
+# %% ../nbs/00_data.ipynb #927d0694
+def digit_image(rng:np.random.Generator, # the random source
+                y:int,      # the class: 0 = three, 1 = eight
+                place:int,  # the background: 0 = palace, 1 = flower
+                size:int=64,     # image side in pixels
+                split:int=0,     # which split's digits to draw from (see `digit_pool`)
+                offset=(0., 0.), # move the digit by `(dy, dx)`, as fractions of `size`
+               ) -> tuple:  # (uint8 RGB image, boolean foreground mask)
+    "One handwritten digit of class `y` pasted near the centre of a crop of photograph `place`, in dark or light ink, with its mask"
+    img = photo_background(rng, place, size)
+    pool = digit_pool(list(DIGIT_CLASSES.values())[y], split)
+    d, side = pool[rng.integers(len(pool))], int(round(rng.uniform(0.45, 0.6) * size))
+    glyph = np.asarray(Image.fromarray((d * 255).astype(np.uint8)).resize((side, side), Image.BICUBIC), dtype=np.float64) / 255
+    alpha = np.zeros((size, size))
+    cy, cx = (size / 2 + (rng.uniform(-0.05, 0.05, 2) + np.asarray(offset)) * size - side / 2).round().astype(int)
+    y0, x0, y1, x1 = max(cy, 0), max(cx, 0), min(cy + side, size), min(cx + side, size)
+    alpha[y0:y1, x0:x1] = ((glyph[y0 - cy:y1 - cy, x0 - cx:x1 - cx] - 0.15) / 0.85).clip(0, 1)  # the scan's faint haze is not ink
+    ink = (0.95 if rng.random() < 0.5 else 0.05) + rng.uniform(-0.05, 0.05, 3)
+    img = img * (1 - alpha[..., None]) + ink * alpha[..., None]
+    return (img.clip(0, 1) * 255).round().astype(np.uint8), alpha > 0.3
 
 # %% ../nbs/00_data.ipynb #28f4eeae
 def _to_rgb(im:Image.Image) -> Image.Image:
@@ -603,6 +660,7 @@ def lint_dls(source,             # a lint table, or a Waterbirds-format folder
              size:int=None,      # resize images to `size`, if given
              masks:bool=None,    # use masks; default: when the table has a `mask` column
              balance:bool=False, # draw training images so that every class is seen equally often
+             wgts=None,          # sampling weights of the training rows, in table order (JTT's upweighting); with `balance`, multiplied by the class weights
              num_workers:int=0,  # DataLoader workers (they decode files; with workers there is no cache)
              cache:bool=True,    # decode every image once into a uint8 cache beside the data (`cache_table`) and make batches from it
              aug:bool=False,     # flip and rotate the training batches (`flip_rotate`), on their device
@@ -616,7 +674,9 @@ def lint_dls(source,             # a lint table, or a Waterbirds-format folder
     block = lint_block(df.label.cat.categories, df.group.cat.categories, masks, size, cached='cache' in df)
     fit = df[df.split != 'test'].assign(is_valid=lambda d: d.split == 'valid').reset_index(drop=True)
     dss = block.datasets(fit)
-    if balance: kwargs.update(dl_type=CachedWeightedDL if 'cache' in df else WeightedDL, dl_kwargs=({'wgts': class_weights(fit)[dss.splits[0]]}, {}))
+    if balance or wgts is not None:
+        w = (class_weights(fit)[dss.splits[0]] if balance else 1.) * (1. if wgts is None else np.asarray(wgts, float))
+        kwargs.update(dl_type=CachedWeightedDL if 'cache' in df else WeightedDL, dl_kwargs=({'wgts': w}, {}))
     dls = dss.dataloaders(bs=bs, num_workers=num_workers, after_item=block.item_tfms, after_batch=block.batch_tfms, **kwargs)
     if aug: dls.train.after_batch.add(flip_rotate())  # the training loader's own pipeline: valid and test are not resampled
     dls.loaders.append(dls.test_dl(df[df.split == 'test'], with_labels=True))

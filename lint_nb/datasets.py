@@ -13,8 +13,8 @@ from fastai.vision.all import *
 from .data import *
 
 # %% auto #0
-__all__ = ['CALTECH_FOLDERS', 'DATASETS', 'water_score', 'class_folder', 'caltech_split', 'caltech_table', 'random_split',
-           'csv_table', 'folder_table', 'data_table']
+__all__ = ['CALTECH_FOLDERS', 'DATASETS', 'GENERATED', 'water_score', 'class_folder', 'caltech_split', 'caltech_table',
+           'random_split', 'csv_table', 'folder_table', 'data_table']
 
 # %% ../nbs/00b_datasets.ipynb #511c06f2
 def water_score(img:Image.Image,    # any image
@@ -159,24 +159,25 @@ def folder_table(root,               # the folder of class folders
     return lint_table(df.file, df.label, df.split, source=root)
 
 # %% ../nbs/00b_datasets.ipynb #897b4b38
-DATASETS = ('synthetic', 'waterbirds', 'caltech256', 'csv', 'folder')  # data sets known by name
+DATASETS = ('synthetic', 'digits', 'waterbirds', 'caltech256', 'csv', 'folder')  # data sets known by name
+GENERATED = {'synthetic': 'shapes', 'digits': 'digits'}  # the data sets lint draws itself (`make_synthetic`), and what each draws
 
 # %% ../nbs/00b_datasets.ipynb #779051f4
 def data_table(data:str='synthetic', # one of `DATASETS`
-               path=None,     # the data: a folder (waterbirds, caltech256, folder), a CSV file (csv), or where to make the synthetic data (default `data`)
+               path=None,     # the data: a folder (waterbirds, caltech256, folder), a CSV file (csv), or where to make the synthetic or digits data (default `data`)
                masks=None,    # waterbirds: the CUB segmentations folder
                columns:str=None, # csv: renamed columns, e.g. 'image=path,label=species'
                n_test:int=15, # caltech256: adversarial (and random) test images per class
-               p:float=0.95,  # synthetic: probability that a training image's place agrees with its class
-               n_train:int=4000, # synthetic: training images
-               img_size:int=64,  # synthetic: image side
-               seed:int=0,    # synthetic: the data set's seed
+               p:float=0.95,  # synthetic and digits: probability that a training image's place agrees with its class
+               n_train:int=4000, # synthetic and digits: training images
+               img_size:int=64,  # synthetic and digits: image side
+               seed:int=0,    # synthetic and digits: the data set's seed
                shift:float=0., # synthetic: move each test object off centre by this fraction of the side
               ) -> tuple:     # (lint table, the data's path)
     "The lint table of data set `data` at `path`"
     if data not in DATASETS: raise ValueError(f'unknown data {data!r}: expected one of {DATASETS}')
-    if data == 'synthetic':
-        folder = synthetic_data(ifnone(path, 'data'), p=p, n_train=n_train, size=img_size, seed=seed, shift=shift)
+    if data in GENERATED:
+        folder = synthetic_data(ifnone(path, 'data'), p=p, n_train=n_train, size=img_size, seed=seed, shift=shift, kind=GENERATED[data])
         return waterbirds_table(folder, check=False), folder
     if path is None: raise ValueError(f"data {data!r} needs --path: " + {'waterbirds': 'the folder holding metadata.csv',
         'caltech256': 'the folder holding 124.killer-whale and 129.leopards-101', 'csv': 'the CSV file', 'folder': 'the folder of class folders'}[data])

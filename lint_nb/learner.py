@@ -21,12 +21,12 @@ __all__ = ['METHODS', 'METHOD_ALIASES', 'OPTIMISERS', 'PRECISIONS', 'lint_learne
            'main_process_first']
 
 # %% ../nbs/05_learner.ipynb #c311844d
-METHODS = ('erm', 'camloss', 'groupdro')  # ERM, ERM plus the CAM background loss, and GroupDRO
+METHODS = ('erm', 'camloss', 'groupdro', 'jtt', 'dfr')  # ERM, ERM plus the CAM background loss, GroupDRO, and JTT and DFR (an ERM Learner each; `fit_run` adds their stages)
 METHOD_ALIASES = {'default': 'erm'}  # the seed's name for ERM, still accepted
 
 # %% ../nbs/05_learner.ipynb #07b51434
 def lint_learner(dls:DataLoaders,         # `lint` DataLoaders (from `lint_dls`)
-                 method:str='erm',        # 'erm', 'camloss' or 'groupdro' (see `METHODS`; 'default' is 'erm')
+                 method:str='erm',        # 'erm', 'camloss', 'groupdro', 'jtt' or 'dfr' (see `METHODS`; 'default' is 'erm'; 'jtt' and 'dfr' train an ERM Learner)
                  arch:str='small_cnn',    # see `lint_model`
                  schedule:float|LossSchedule=1., # for 'camloss': a constant CAM weight or a `LossSchedule`
                  prior:Prior=None,        # the prior of the loss and of the `cam_loss` metric; default `CentrePrior()`

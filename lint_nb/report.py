@@ -13,12 +13,14 @@ from .learner import METHODS
 from .vis import compare_cams, save_fig
 from .weights import load_weights
 from .config import RunConfig, run_id
+from .datasets import GENERATED
 from .train import run_dls
 
 # %% auto #0
-__all__ = ['Run', 'as_runs', 'run_labels', 'load_runs', 'mean_std', 'pct', 'pm', 'summary_table', 'runs_table', 'paper_table',
-           'flipped_groups', 'ablation_table', 'pick_weights', 'plot_groups', 'plot_vs_p', 'plot_cams', 'setting_title',
-           'paper_md', 'write_report', 'sweep_results', 'write_sweep_report', 'write_ablation_report']
+__all__ = ['NEEDS_TEXT', 'Run', 'as_runs', 'run_labels', 'load_runs', 'mean_std', 'pct', 'pm', 'summary_table', 'runs_table',
+           'paper_table', 'flipped_groups', 'run_flipped', 'ablation_table', 'pick_weights', 'pick_best', 'plot_groups',
+           'plot_vs_p', 'plot_cams', 'setting_title', 'paper_md', 'write_report', 'sweep_results', 'write_sweep_report',
+           'write_ablation_report']
 
 # %% ../nbs/10_report.ipynb #16290355
 class Run:
@@ -38,18 +40,20 @@ class Run:
 
     @property
     def label(self) -> str:
-        "Its row in the tables: the method, a `camloss` run's prior, weight and schedule where they are not the defaults, '+swap', and its recipe"
+        "Its row in the tables: the method, a `camloss` run's prior, weight and schedule and a `jtt` run's settings where they are not the defaults, '+swap' (':centre' or ':cam' without masks), and its recipe"
         c, label = self.config, self.config.method
         if c.method == 'camloss':
             if c.prior != RunConfig.prior: label += f':{c.prior}'
             if c.weight is not None and c.weight != RunConfig.weight: label += f' w={c.weight:g}'
             if c.schedule != RunConfig.schedule and not c.recipe: label += f' {c.schedule}'
-        return label + ('+swap' if c.swap else '') + (f' [{c.recipe}]' if c.recipe else '')
+        if c.method == 'jtt' and (c.upweight, c.jtt_epochs) != (RunConfig.upweight, RunConfig.jtt_epochs): label += f' up={c.upweight:g} T={c.jtt_epochs}'
+        swap = ('+swap' + ('' if c.swap_mask == 'mask' else f':{c.swap_mask}')) if c.swap else ''
+        return label + swap + (f' [{c.recipe}]' if c.recipe else '')
 
     @property
     def setting(self) -> tuple:
-        "Its report section: the data set, and `p` for the synthetic data"
-        return (self.config.data, self.config.p if self.config.data == 'synthetic' else 0)
+        "Its report section: the data set, and `p` for the data lint draws (synthetic, digits)"
+        return (self.config.data, self.config.p if self.config.data in GENERATED else 0)
 
     def __repr__(self): return f'Run({self.label}, seed {self.config.seed}, {self.setting})'
 
@@ -88,19 +92,22 @@ def pm(xs:list) -> str:
     return 'n/a' if math.isnan(m) else f'{m:.3f} ± {s:.3f}'
 
 # %% ../nbs/10_report.ipynb #48b14177
+NEEDS_TEXT = dict(masks='masks', train_groups='group labels (train)', valid_groups='group labels (valid)')  # the report's words for `RunConfig.needs`
+
 def summary_table(runs:list,     # `Run`s (or `metrics.json` contents)
                   columns:dict,  # column name → function of a run's split dict (`run[split]`) giving one number
                   split:str='test', # 'valid' or 'test'
                   by_p:bool=False,  # rows per (p, label) instead of per label
                   fmt=None,         # a cell from the runs' numbers: `pm` (default), or `pct`
-                 ) -> pd.DataFrame: # a row per label (or (p, label)), a column 'seeds', then `columns`; cells mean ± std
-    "Mean ± sample std over seeds of each column, one row per `Run.label` in `run_labels` order (per `p` first, with `by_p`)"
+                 ) -> pd.DataFrame: # a row per label (or (p, label)), columns 'seeds' and 'needs', then `columns`; cells mean ± std
+    "Mean ± sample std over seeds of each column, one row per `Run.label` in `run_labels` order (per `p` first, with `by_p`), with what the method's training needs (`RunConfig.needs`)"
     runs, rows, fmt = as_runs(runs), {}, fmt or pm
     for p in (sorted({r.config.p for r in runs}) if by_p else [None]):
         at = [r for r in runs if not by_p or r.config.p == p]
         for label in run_labels(at):
             rs = [r[split] for r in at if r.label == label]
-            rows[(p, label) if by_p else label] = {'seeds': len(rs), **{k: fmt([f(s) for s in rs]) for k, f in columns.items()}}
+            needs = next(r.config.needs() for r in at if r.label == label)
+            rows[(p, label) if by_p else label] = {'seeds': len(rs), 'needs': ', '.join(NEEDS_TEXT[n] for n in needs) or 'nothing', **{k: fmt([f(s) for s in rs]) for k, f in columns.items()}}
     df = pd.DataFrame.from_dict(rows, orient='index')
     return df.rename_axis(['p', 'method']) if by_p else df
 
@@ -130,13 +137,18 @@ def flipped_groups(classes=CLASSES, # class names, indexed by `y`
     "The groups whose background goes with the *other* class in training (class index ≠ place index): the ones a shortcut gets wrong"
     return [g for i, g in enumerate(group_names(classes, places)) if i // len(places) != i % len(places)]
 
+def run_flipped(group_accuracy:dict, # a split's `group_accuracy`: 'class/place' → accuracy, in group order
+               ) -> list:            # its flipped groups
+    "The flipped groups of a run's own data, from its group names (the synthetic data's, the digits', Waterbirds')"
+    names = [g.split('/') for g in group_accuracy]
+    return flipped_groups(list(dict.fromkeys(c for c, _ in names)), list(dict.fromkeys(p for _, p in names)))
+
 def ablation_table(runs:list,       # `Run`s (or `metrics.json` contents)
                    split:str='test', # 'valid' or 'test'
                   ) -> pd.DataFrame: # rows (p, `Run.label`); cells mean ± std over seeds
     "Worst group, average, the flipped groups' mean and CAM-on-target, per p and method, mean ± sample std over seeds"
-    flipped = flipped_groups()
     return summary_table(runs, {'worst group': itemgetter('worst_group_accuracy'), 'average': itemgetter('group_avg_accuracy'),
-                                'flipped groups': lambda s: np.mean([s['group_accuracy'][g] for g in flipped]),
+                                'flipped groups': lambda s: np.mean([s['group_accuracy'][g] for g in run_flipped(s['group_accuracy'])]),
                                 'CAM-on-target': itemgetter('cam_on_target')}, split, by_p=True)
 
 # %% ../nbs/10_report.ipynb #a7fa0a3a
@@ -149,6 +161,14 @@ def pick_weights(runs:list, # `Run`s (or `metrics.json` contents) of a weight se
         key = (v['worst_group_accuracy'], v['group_avg_accuracy'], -w)
         if prior not in best or key > best[prior][0]: best[prior] = (key, w)
     return {k: w for k, (_, w) in best.items()}
+
+def pick_best(runs:list,  # `Run`s (or `metrics.json` contents) of a search: one seed, one setting
+              fields:list, # the `RunConfig` fields searched, e.g. ['upweight', 'jtt_epochs']
+             ) -> dict:   # field → the picked value
+    "The searched fields of the run with the best *validation* worst-group accuracy (ties: the best validation average, then the first run)"
+    runs = as_runs(runs)
+    best = max(runs, key=lambda r: (r['valid']['worst_group_accuracy'], r['valid']['group_avg_accuracy'], -runs.index(r)))
+    return {k: getattr(best.config, k) for k in fields}
 
 # %% ../nbs/10_report.ipynb #eceb9745
 def plot_groups(runs:list, fname):
@@ -163,7 +183,7 @@ def plot_groups(runs:list, fname):
             ms = [mean_std([r['test']['group_accuracy'][g] for r in at if r.label == label]) for g in groups]
             ax.bar(np.arange(len(groups)) + i * w, [m for m, _ in ms], w, yerr=[s_ for _, s_ in ms], label=label, capsize=3)
         ax.set_xticks(np.arange(len(groups)) + w * (len(labels) - 1) / 2, groups); ax.set_ylim(0, 1.05)
-        ax.set_ylabel('test accuracy'); ax.set_title(s[0] + (f', p = {s[1]:g}' if s[0] == 'synthetic' else ''), fontsize=9)
+        ax.set_ylabel('test accuracy'); ax.set_title(s[0] + (f', p = {s[1]:g}' if s[0] in GENERATED else ''), fontsize=9)
         ax.legend(fontsize=7, loc='lower right')
     fig.tight_layout()
     save_fig(fig, fname, dpi=90)
@@ -190,8 +210,8 @@ def plot_cams(runs:list, fname, n:int=8):
 
 # %% ../nbs/10_report.ipynb #cc897e6a
 def setting_title(s:tuple) -> str: # a `Run.setting`
-    "A report section's title for a setting: the data set, and p for the synthetic data"
-    return s[0] + (f', p = {s[1]:g}' if s[0] == 'synthetic' else '')
+    "A report section's title for a setting: the data set, and p for the data lint draws"
+    return s[0] + (f', p = {s[1]:g}' if s[0] in GENERATED else '')
 
 def paper_md(runs:list, # `Run`s (or `metrics.json` contents)
              title:str,  # the first heading

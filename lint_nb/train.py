@@ -13,6 +13,8 @@ from .datasets import *
 from .loss import *
 from .learner import *
 from .swap import BackgroundSwap
+from .jtt import error_set, jtt_weights
+from .dfr import dfr
 from .safety import *
 from .weights import *
 from .config import *
@@ -20,7 +22,7 @@ from .cam import lint_model, cam_side, min_img_size
 
 # %% auto #0
 __all__ = ['scores', 'run_table', 'run_size', 'run_dls', 'check_trainable', 'check_img_size', 'NotTrained', 'run_prior',
-           'fit_run', 'save_run', 'train', 'rescore']
+           'run_learner', 'run_swap', 'jtt_dls', 'fit_run', 'save_run', 'train', 'rescore']
 
 # %% ../nbs/09_train.ipynb #3149f38e
 def scores(learn:Learner, # a `lint` Learner
@@ -78,6 +80,29 @@ def run_prior(c:RunConfig) -> Prior: # the run's prior, for its loss and its `ca
     "The `Prior` a run names, built with the prior fields that apply to it"
     return build(PRIORS, c.prior, 'prior', **c.given(*PRIOR_KEYS))
 
+def run_learner(c:RunConfig,       # the run
+                dls:DataLoaders,   # its DataLoaders
+                method:str=None,   # another method than the run's (JTT's first stage: 'erm')
+               ) -> Learner:
+    "The run's `lint_learner`, in its precision: every field that shapes the Learner, in one call"
+    learn = lint_learner(dls, method or c.method, c.arch, pretrained=c.pretrained, prior=run_prior(c), head=c.head, cam_method=c.cam_method, cam_layer=c.cam_layer,
+                         weights=c.weights, **c.given('eta', 'clip'), **optimiser(c.opt, c.mom, c.wd),
+                         **({'schedule': build(SCHEDULES, c.schedule, 'schedule', **c.given(*SCHEDULE_KEYS))} if c.applies('schedule') else {}))
+    return set_precision(learn, pick_precision(c.precision, dls.device, c.arch))
+
+def run_swap(c:RunConfig) -> list: # `[BackgroundSwap(...)]`, or `[]`
+    "The run's background swapping callback, if it swaps"
+    return [BackgroundSwap(source=c.swap_mask, **{k: v for k, v in dict(sigma=c.swap_sigma, warmup=c.swap_warmup).items() if v is not None})] if c.swap else []
+
+def jtt_dls(c:RunConfig, table, dls:DataLoaders, dev) -> tuple: # (the second stage's `DataLoaders`, the number of errors)
+    "JTT's first stage: an ERM model trained `jtt_epochs` on `dls`; then the run's loaders again, drawing its training errors `upweight` times as often"
+    first = run_learner(c, dls, 'erm')
+    with first.no_bar(), first.no_logging():
+        with first.added_cbs(NaNGuard()): fit_learner(first, c.jtt_epochs, c.lr)
+        errors = error_set(first)
+    set_seed(c.seed, reproducible=True)  # the second stage starts as a run of its own would
+    return lint_dls(table, bs=c.bs, size=run_size(c), balance=c.balance, cache=c.cache, aug=c.aug, device=dev, wgts=jtt_weights(errors, c.upweight)), int(errors.sum())
+
 def fit_run(config:RunConfig=None, # the run; default `RunConfig.make(**kwargs)`
             checkpoint=None,       # a file: save a `Checkpoint` there after every epoch
             resume:bool=False,     # go on from `checkpoint` when it exists
@@ -95,22 +120,25 @@ def fit_run(config:RunConfig=None, # the run; default `RunConfig.make(**kwargs)`
     set_seed(c.seed, reproducible=True)
     dls = lint_dls(table, bs=c.bs, size=run_size(c), balance=c.balance, cache=c.cache, aug=c.aug, device=dev)
     check_trainable(dls, c, folder)
-    if (PRIORS[c.prior].needs_masks or c.swap) and 'mask' not in table.columns:
-        raise ValueError(f"{'swap' if c.swap else f'prior {c.prior!r}'} needs foreground masks, and data set {c.data!r} at {folder} has none")
-    learn = lint_learner(dls, c.method, c.arch, pretrained=c.pretrained, prior=run_prior(c),
-                         head=c.head, cam_method=c.cam_method, cam_layer=c.cam_layer, weights=c.weights, **c.given('eta', 'clip'), **optimiser(c.opt, c.mom, c.wd),
-                         **({'schedule': build(SCHEDULES, c.schedule, 'schedule', **c.given(*SCHEDULE_KEYS))} if c.applies('schedule') else {}))
-    set_precision(learn, precision := pick_precision(c.precision, dev, c.arch))
-    t0, ckpt = time.time(), Checkpoint(checkpoint, resume) if checkpoint else None
+    if (PRIORS[c.prior].needs_masks or 'masks' in c.needs()) and 'mask' not in table.columns:
+        raise ValueError(f"{'swap' if c.swap and c.swap_mask == 'mask' else f'prior {c.prior!r}'} needs foreground masks, and data set {c.data!r} at {folder} has none")
+    if c.method == 'dfr' and c.head != 'cam': raise ValueError(f"method 'dfr' refits the CAM-exact head's linear layer: it needs head 'cam', got {c.head!r}")
+    extra, t0 = {}, time.time()  # JTT's first stage and DFR's refit count as training time
+    if c.method == 'jtt': dls, extra['jtt_errors'] = jtt_dls(c, table, dls, dev)
+    learn = run_learner(c, dls)
+    precision = pick_precision(c.precision, dev, c.arch)
+    ckpt = Checkpoint(checkpoint, resume) if checkpoint else None
     with tempfile.TemporaryDirectory() as tmp:  # `select='best'` keeps its model beside the checkpoint (so --resume has it), else here
         best = KeepBest(Path(checkpoint).parent / 'best' if checkpoint else Path(tmp) / 'best') if c.select == 'best' else None
-        with distributed(learn), learn.added_cbs([NaNGuard()] + ([BackgroundSwap()] if c.swap else []) + [o for o in (best, ckpt) if o] + list(L(cbs))):
+        with distributed(learn), learn.added_cbs([NaNGuard()] + run_swap(c) + [o for o in (best, ckpt) if o] + list(L(cbs))):
             if quiet:
                 with learn.no_bar(), learn.no_logging(): fit_learner(learn, c.epochs, c.lr)
             else: fit_learner(learn, c.epochs, c.lr)
     if learn.train_iter == 0 and not (ckpt and ckpt.epochs_restored): raise NotTrained('the fit ended without a training step (a callback cancelled it?): nothing to score')
+    if c.method == 'dfr': extra['dfr'] = dfr(learn, seed=c.seed)
     res = dict(method=c.method, seed=c.seed, data=c.data, epochs=c.epochs, train_time_s=round(time.time() - t0, 2), data_path=str(folder), device=str(dev),
-               precision=precision, threads=torch.get_num_threads(), epoch_kept=best.best_epoch if best else c.epochs - 1, params=asdict(c), valid=scores(learn, 1), test=scores(learn, 2))
+               precision=precision, threads=torch.get_num_threads(), epoch_kept=best.best_epoch if best else c.epochs - 1, needs=c.needs(), **extra,
+               params=asdict(c), valid=scores(learn, 1), test=scores(learn, 2))
     bad = [s for s in ('valid', 'test') if res[s]['loss'] is None]
     if bad: raise NonFiniteLoss(f'the {bad[0]} loss of the trained model is NaN or infinite. {NaNGuard.advice}')
     return learn, res

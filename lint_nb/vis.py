@@ -6,12 +6,13 @@
 from __future__ import annotations
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
+from .swap import object_masks
 from .data import atomic_file
 from .cam import *
 from .loss import *
 
 # %% auto #0
-__all__ = ['batch_cams', 'show_cams', 'plot_kernel', 'compare_cams', 'save_fig', 'save_cams']
+__all__ = ['batch_cams', 'show_cams', 'plot_kernel', 'compare_cams', 'show_swaps', 'save_fig', 'save_cams']
 
 # %% ../nbs/06_vis.ipynb #898b39b8
 def batch_cams(learn:Learner,   # a `lint` Learner
@@ -97,6 +98,27 @@ def compare_cams(learners:dict, # name → `lint` Learner, all on the same data
             _overlay(axs[r, i], d['images'][i], d['cams'][i], f"{k}: {d['classes'][p]}", 'black' if p == d['labels'][i] else 'red')
     fig.tight_layout()
     return fig
+
+# %% ../nbs/06_vis.ipynb #c0746d47
+def show_swaps(learn:Learner,     # a `lint` Learner (its model gives the 'cam' masks)
+               source:str='centre', # 'mask', 'centre' or 'cam' (see `object_masks`)
+               dl:DataLoader=None,  # default: the validation split (unshuffled, so the figure is the same each time)
+               n:int=8,             # images
+               sigma:float=0.25,    # the Gaussian's width for 'centre'
+              ) -> plt.Figure:
+    "Three rows: `n` images with their class, the object masks of `source`, and each object pasted on the next image's background"
+    x, y, *rest = (dl or learn.dls.valid).one_batch()
+    x, y = x[:n], y[:n]
+    masks = rest[1][:n] if len(rest) > 1 else None
+    m = object_masks(source, x, y, masks, get_model(learn.model), sigma).expand(n, 1, *x.shape[-2:])
+    swapped = x * m + x[torch.arange(n).roll(-1)] * (1 - m)
+    vocab = learn.dls.train_ds.tls[1].vocab
+    fig, axs = plt.subplots(3, n, figsize=(1.3 * n, 4.3))
+    for k in range(n):
+        TensorImage(x[k].cpu()).show(ctx=axs[0, k], title=vocab[int(y[k])]); axs[1, k].imshow(m[k, 0].float().cpu(), cmap='gray', vmin=0, vmax=1); axs[1, k].axis('off')
+        TensorImage(swapped[k].cpu()).show(ctx=axs[2, k])
+    for ax, t in zip(axs[:, 0], ('images', f'{source} masks', 'swapped')): ax.text(-0.15, 0.5, t, transform=ax.transAxes, rotation=90, va='center', ha='right', fontsize=9)
+    fig.tight_layout(); return fig
 
 # %% ../nbs/06_vis.ipynb #f205ff3a
 def save_fig(fig, fname, dpi:int=100):
