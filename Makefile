@@ -75,7 +75,7 @@ ablation: $(BIN)/nbdev_test
 
 ## make counterfactual: swapping what the centre prior or the model's CAM marks as the object, JTT and DFR, with ERM, GroupDRO and mask swapping, at p = 0.9 to 0.999 and on the digits benchmark, 3 seeds (nbs/experiments/04_counterfactual.ipynb)
 counterfactual: $(BIN)/nbdev_test
-	@echo "The label-free comparison: 6 JTT search runs, then 96 papermill runs of the experiment template, $(JOBS) at a time (about 80 minutes on 2 CPU cores); finished runs are skipped"
+	@echo "The label-free comparison: 6 JTT search runs, then 111 papermill runs of the experiment template, $(JOBS) at a time (about 100 minutes on 2 CPU cores); finished runs are skipped"
 	@mkdir -p experiments/counterfactual
 	$(BIN)/python -m papermill nbs/experiments/04_counterfactual.ipynb experiments/counterfactual/counterfactual.ipynb --cwd nbs/experiments -k python3 -p jobs $(JOBS) --no-progress-bar
 	@echo "Report: experiments/counterfactual/counterfactual.md and its figures"
