@@ -33,12 +33,17 @@ def balanced_subset(groups:np.ndarray, # one group index per example
     n = np.bincount(groups)[np.unique(groups)].min()
     return np.concatenate([rng.choice(np.flatnonzero(groups == k), n, replace=False) for k in np.unique(groups)])
 
-def fit_logistic(f, y, C:float, rng):
+def fit_logistic(f:np.ndarray, # features, N×K
+                 y:np.ndarray, # classes, N
+                 C:float,      # the inverse L1 strength
+                 rng:np.random.Generator, # seeds the solver
+                ) -> tuple:    # (the fitted `LogisticRegression`, the features' mean, their scale)
     "An L1 logistic regression on standardised features `f` (its mean and scale returned with it)"
     mu, sd = f.mean(0), f.std(0) + 1e-8
     return LogisticRegression(C=C, l1_ratio=1., solver='liblinear', random_state=int(rng.integers(2**31))).fit((f - mu) / sd, y), mu, sd
 
-def worst_group(pred, y, g) -> float:
+def worst_group(pred:np.ndarray, y:np.ndarray, g:np.ndarray, # predicted classes, true classes, groups
+               ) -> float:
     "The lowest accuracy over the groups present"
     return min((pred[g == k] == y[g == k]).mean() for k in np.unique(g))
 
