@@ -22,7 +22,7 @@ from .cam import lint_model, cam_side, min_img_size
 
 # %% auto #0
 __all__ = ['scores', 'run_table', 'run_size', 'run_dls', 'check_trainable', 'check_img_size', 'NotTrained', 'run_prior',
-           'run_learner', 'run_swap', 'jtt_dls', 'fit_run', 'save_run', 'train', 'rescore']
+           'run_learner', 'run_swap', 'run_loaders', 'jtt_dls', 'fit_run', 'save_run', 'train', 'rescore']
 
 # %% ../nbs/09_train.ipynb #3149f38e
 def scores(learn:Learner, # a `lint` Learner
@@ -94,6 +94,10 @@ def run_swap(c:RunConfig) -> list: # `[BackgroundSwap(...)]`, or `[]`
     "The run's background swapping callback, if it swaps"
     return [BackgroundSwap(source=c.swap_mask, **{k: v for k, v in dict(sigma=c.swap_sigma, warmup=c.swap_warmup).items() if v is not None})] if c.swap else []
 
+def run_loaders(c:RunConfig, table, dev, wgts=None) -> DataLoaders:
+    "The run's `lint_dls` of `table` on `dev` (with JTT's sampling weights `wgts`)"
+    return lint_dls(table, bs=c.bs, size=run_size(c), balance=c.balance, cache=c.cache, aug=c.aug, device=dev, wgts=wgts)
+
 def jtt_dls(c:RunConfig, table, dls:DataLoaders, dev) -> tuple: # (the second stage's `DataLoaders`, the number of errors)
     "JTT's first stage: an ERM model trained `jtt_epochs` on `dls`; then the run's loaders again, drawing its training errors `upweight` times as often"
     first = run_learner(c, dls, 'erm')
@@ -101,7 +105,7 @@ def jtt_dls(c:RunConfig, table, dls:DataLoaders, dev) -> tuple: # (the second st
         with first.added_cbs(NaNGuard()): fit_learner(first, c.jtt_epochs, c.lr)
         errors = error_set(first)
     set_seed(c.seed, reproducible=True)  # the second stage starts as a run of its own would
-    return lint_dls(table, bs=c.bs, size=run_size(c), balance=c.balance, cache=c.cache, aug=c.aug, device=dev, wgts=jtt_weights(errors, c.upweight)), int(errors.sum())
+    return run_loaders(c, table, dev, jtt_weights(errors, c.upweight)), int(errors.sum())
 
 def fit_run(config:RunConfig=None, # the run; default `RunConfig.make(**kwargs)`
             checkpoint=None,       # a file: save a `Checkpoint` there after every epoch
@@ -118,7 +122,7 @@ def fit_run(config:RunConfig=None, # the run; default `RunConfig.make(**kwargs)`
     with main_process_first(dev):  # under DDP, rank 0 makes the synthetic data; the others then read it
         table, folder = data_table(**c.data_args())
     set_seed(c.seed, reproducible=True)
-    dls = lint_dls(table, bs=c.bs, size=run_size(c), balance=c.balance, cache=c.cache, aug=c.aug, device=dev)
+    dls = run_loaders(c, table, dev)
     check_trainable(dls, c, folder)
     if (PRIORS[c.prior].needs_masks or 'masks' in c.needs()) and 'mask' not in table.columns:
         raise ValueError(f"{'swap' if c.swap and c.swap_mask == 'mask' else f'prior {c.prior!r}'} needs foreground masks, and data set {c.data!r} at {folder} has none")
