@@ -1,30 +1,49 @@
-# lint: every target sets up .venv (pip, the pinned toolchain in settings.ini) on first use.
+# lint: every target sets up .venv on first use: the locked toolchain (requirements.lock, every package at an exact version with its hashes) with uv, then lint_nb itself without dependencies
 SHELL := /bin/bash
 VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 # runs at once in make experiment and make ablation (each gets cores / JOBS torch threads; the thread count changes the last digits, see the README)
 JOBS ?= 2
+LOCK := requirements.lock
+# uv installs the lock (measured 4x faster than pip here: README, Toolchain pins); it lives beside the venv, not in it, so that `uv pip sync` leaves the venv exactly the lock
+UV_VERSION := 0.13.9
+UV := $(VENV)/uv/bin/uv
+# the package sources pip is configured with here (uv reads no pip.conf)
+SOURCES = $(shell $(PYTHON) tools/pip_sources.py)
 
-.PHONY: test test-all export check-export check-docs check-outputs experiment ablation counterfactual translation waterbirds caltech lab docs readme check-readme bench clean
+.PHONY: test test-all export check-export check-docs check-outputs check-wheel experiment ablation counterfactual translation waterbirds caltech lab docs readme check-readme bench clean lock golden
 
-$(BIN)/nbdev_test: settings.ini setup.py
+$(UV):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@echo "Installing lint_nb and its pinned toolchain into $(VENV) (log: $(VENV)/install.log)"
-	@$(BIN)/python -m pip install -e ".[dev]" > $(VENV)/install.log 2>&1 \
-	  || { tail -30 $(VENV)/install.log; echo "pip install failed: see $(VENV)/install.log"; exit 1; }
+	@PIP_ROOT_USER_ACTION=ignore $(PYTHON) -m pip install -q --target $(VENV)/uv uv==$(UV_VERSION) 2>/dev/null || $(PYTHON) -m pip install --target $(VENV)/uv uv==$(UV_VERSION)
+
+$(BIN)/nbdev_test: $(LOCK) settings.ini setup.py | $(UV)
+	@echo "Installing the locked toolchain ($(LOCK)) and lint_nb into $(VENV) with uv (log: $(VENV)/install.log)"
+	@{ $(UV) pip sync --python $(BIN)/python $(SOURCES) $(LOCK) && $(UV) pip install --python $(BIN)/python --no-deps -e . ; } > $(VENV)/install.log 2>&1 \
+	  || { tail -30 $(VENV)/install.log; echo "uv pip sync failed: see $(VENV)/install.log"; exit 1; }
 	@$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "lint (.venv)" >> $(VENV)/install.log 2>&1
 	@touch $@
+
+## make lock: resolve settings.ini's requirements and the dev extra anew into requirements.lock (exact versions, hashes); a new lock moves numbers: rerun the README's tables and make golden in the same commit
+lock: | $(UV)
+	$(UV) pip compile setup.py --extra dev --generate-hashes --python-version 3.11 $(shell $(PYTHON) tools/pip_sources.py --lock) --custom-compile-command "make lock" -q -o $(LOCK)
+	@echo "$(LOCK) rewritten: make test (its golden run) says whether numbers moved"
 
 ## make test: nbdev_test, then check that nbdev_export and the README are in sync with the notebooks, that nbdev_proc_nbs (the docs' first step) runs cleanly and that no committed output holds a warning or a machine path
 test: $(BIN)/nbdev_test
 	$(BIN)/nbdev_test --n_workers 2 --timing
-	$(MAKE) --no-print-directory check-export check-readme check-docs check-outputs
+	$(MAKE) --no-print-directory check-export check-readme check-docs check-outputs check-wheel
 
 ## make test-all: also the cells flagged slow
 test-all: $(BIN)/nbdev_test
 	$(BIN)/nbdev_test --n_workers 2 --timing --flags slow
-	$(MAKE) --no-print-directory check-export check-readme check-docs check-outputs
+	$(MAKE) --no-print-directory check-export check-readme check-docs check-outputs check-wheel
+
+## make golden: rerun the golden run (nbs/14_golden.ipynb) and rewrite nbs/golden.json, printing what moved: for a change that means to move numbers (say why in its commit)
+golden: $(BIN)/nbdev_test
+	@cd nbs && ../$(BIN)/python -c "from lint_nb.golden import check_golden; print('\n'.join(check_golden(write=True)) or 'nothing moved')"
+	@echo "nbs/golden.json rewritten"
 
 ## make export: the package from the notebooks (nbdev_export), and the experiment template as its package data
 export: $(BIN)/nbdev_test
@@ -48,6 +67,10 @@ check-docs: $(BIN)/nbdev_test
 check-outputs:
 	@$(PYTHON) tools/check_outputs.py
 
+## check-wheel: the wheel as a user gets it, with only its own requirements (the lock's versions): each console script once, outside the checkout
+check-wheel: $(BIN)/nbdev_test
+	@UV=$(UV) tools/check_wheel.sh
+
 ## README.md is written from nbs/index.ipynb (by nbdev_readme where Quarto is installed, else by nbconvert)
 readme: $(BIN)/nbdev_test
 	@if command -v quarto >/dev/null; then $(BIN)/nbdev_readme; else $(BIN)/python tools/readme.py write; fi
@@ -60,10 +83,11 @@ check-readme: $(BIN)/nbdev_test
 bench: $(BIN)/nbdev_test
 	$(BIN)/python bench/bench.py
 
-## make experiment: the main job: ERM, the CAM loss and GroupDRO, 3 seeds, p = 0.95, on the built-in synthetic data
+## make experiment: the main job: ERM, the CAM loss and GroupDRO, 3 seeds (SEEDS=0,1,2,3,... for more), p = 0.95, on the built-in synthetic data
+SEEDS ?= 0,1,2
 experiment: $(BIN)/nbdev_test
-	@echo "lint_sweep: 9 papermill runs of the experiment template (nbs/experiments/01_experiment.ipynb), $(JOBS) at a time (about 90 s each on 2 CPU cores); finished runs are skipped"
-	$(BIN)/lint_sweep --name effect --root experiments --jobs $(JOBS)
+	@echo "lint_sweep: 3 methods x seeds $(SEEDS), papermill runs of the experiment template (nbs/experiments/01_experiment.ipynb), $(JOBS) at a time (about 90 s each on 2 CPU cores); finished runs are skipped"
+	$(BIN)/lint_sweep --name effect --root experiments --jobs $(JOBS) --seeds $(SEEDS)
 	@echo "Runs: experiments/runs/; report and figures: experiments/effect/"
 
 ## make ablation: every prior, ERM, GroupDRO and background swapping at p = 0.9, 0.95, 0.99, 3 seeds, the CAM weights picked on validation (nbs/experiments/02_ablation.ipynb)

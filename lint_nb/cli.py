@@ -131,7 +131,8 @@ def lint_predict(name:Param('run name, as given to lint_train', str),
 # %% ../nbs/12_cli.ipynb #3bb3fb78
 @call_parse
 def lint_report(folder:Param('folder of runs (searched for metrics.json)', str)='models',
-                style:Param("lint (every group, on each split: report.md) or paper (the paper's table, in percent: paper.md)", str)='lint'):
-    "Print and write a report of the runs under <folder>: mean ± std over seeds per method and group"
-    try: print(write_report(folder, style=style))
+                style:Param("lint (every group, on each split: report.md) or paper (the paper's table, in percent: paper.md)", str)='lint',
+                baseline:Param("the method (a row's label) each worst group is compared with, paired by seed", str)='erm'):
+    "Print and write a report of the runs under <folder>: mean ± std over seeds per method and group, the worst group's 95% interval, and its paired difference to --baseline"
+    try: print(write_report(folder, style=style, baseline=baseline))
     except FAULTS as e: _fail('lint_report', e)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_report.ipynb #13176896
 from __future__ import annotations
-import json
+import json, scipy.stats
 from operator import itemgetter
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
@@ -17,9 +17,10 @@ from .datasets import GENERATED
 from .train import run_dls
 
 # %% auto #0
-__all__ = ['NEEDS_TEXT', 'Run', 'as_runs', 'run_labels', 'load_runs', 'mean_std', 'pct', 'pm', 'summary_table', 'runs_table',
-           'paper_table', 'flipped_groups', 'run_flipped', 'ablation_table', 'pick_weights', 'pick_best', 'plot_groups',
-           'plot_vs_p', 'plot_cams', 'setting_title', 'paper_md', 'write_report', 'sweep_results', 'write_sweep_report',
+__all__ = ['NEEDS_TEXT', 'Run', 'as_runs', 'run_labels', 'load_runs', 'mean_std', 'pct', 'pm', 't_interval', 'pair_key',
+           'paired_diff', 'interval_cells', 'summary_table', 'runs_table', 'paper_table', 'flipped_groups',
+           'run_flipped', 'ablation_table', 'pick_weights', 'pick_best', 'plot_groups', 'plot_vs_p', 'plot_cams',
+           'setting_title', 'interval_note', 'paper_md', 'write_report', 'sweep_results', 'write_sweep_report',
            'write_ablation_report']
 
 # %% ../nbs/10_report.ipynb #16290355
@@ -91,40 +92,89 @@ def pm(xs:list) -> str:
     m, s = mean_std(xs)
     return 'n/a' if math.isnan(m) else f'{m:.3f} ± {s:.3f}'
 
-# %% ../nbs/10_report.ipynb #48b14177
+# %% ../nbs/10_report.ipynb #b23123cf
+def t_interval(xs:list,         # one number per seed; None (a metric a run could not score) is left out
+               level:float=0.95, # the confidence level
+              ) -> tuple:       # (mean, low, high, n); low and high are nan for fewer than two values
+    "The mean of `xs` and its Student's t interval at `level` (n − 1 degrees of freedom, the sample std of `mean_std`)"
+    xs = [x for x in xs if x is not None]
+    m, s = mean_std(xs)
+    if len(xs) < 2: return m, float('nan'), float('nan'), len(xs)
+    h = float(scipy.stats.t.ppf((1 + level) / 2, len(xs) - 1)) * s / math.sqrt(len(xs))
+    return m, m - h, m + h, len(xs)
+
+# %% ../nbs/10_report.ipynb #26a26fe2
+def pair_key(r) -> tuple: # a `Run`
+    "What two runs must share to be paired: the data they were trained and scored on, and the seed"
+    return json.dumps(r.config.data_args(), sort_keys=True, default=str), r.config.seed
+
+def paired_diff(runs:list,       # `Run`s (or `metrics.json` contents) of one method
+                baseline:list,   # `Run`s of the method to compare with
+                f,               # a run → one number, e.g. `lambda r: r['test']['worst_group_accuracy']`
+                level:float=0.95, # the confidence level
+               ) -> tuple:       # `t_interval` of the differences `f(run) - f(baseline run)`: (mean, low, high, pairs)
+    "The mean difference of `f` between `runs` and `baseline` over the seeds both ran on the same data, and its t interval"
+    base = {pair_key(b): f(b) for b in as_runs(baseline)}
+    return t_interval([f(r) - base[pair_key(r)] for r in as_runs(runs) if pair_key(r) in base and None not in (f(r), base[pair_key(r)])], level)
+
+# %% ../nbs/10_report.ipynb #7a4aaca1
 NEEDS_TEXT = dict(masks='masks', train_groups='group labels (train)', valid_groups='group labels (valid)')  # the report's words for `RunConfig.needs`
 
+def interval_cells(runs:list,     # `Run`s of one row
+                   base:list,     # `Run`s of the baseline's row (empty: no baseline in the table)
+                   f,             # a run → the number, e.g. its test worst group
+                   name:str,      # the number's column name
+                   baseline:str,  # the baseline's label
+                   fmt=None,      # the table's cell format: `pm` (fractions, 3 decimals) or `pct` (percent, 1 decimal)
+                  ) -> dict:      # column → cell
+    "How sure a row's `name` is: its 95 % t interval over seeds, and its paired difference to `baseline` (interval and verdict)"
+    sc, nd = (100, 1) if fmt is pct else (1, 3)
+    num = lambda x, sign='': 'n/a' if math.isnan(x) else f'{sc * x:{sign}.{nd}f}'
+    _, lo, hi, _ = t_interval([f(r) for r in runs])
+    d, dlo, dhi, n = paired_diff(runs, base, f) if base and base is not runs else (0., float('nan'), float('nan'), 0)
+    verdict = ('n/a' if base is runs or not base else f'{n} pair' + 's' * (n != 1) + ': too few') if n < 2 else \
+              'not distinguishable' if dlo <= 0 <= dhi else 'higher' if dlo > 0 else 'lower'
+    return {f'{name} 95% CI': f'[{num(lo)}, {num(hi)}]', f'Δ vs {baseline} (95% CI)': '' if n < 2 else f'{num(d, "+")} [{num(dlo, "+")}, {num(dhi, "+")}]',
+            f'vs {baseline} at 95%': verdict}
+
+# %% ../nbs/10_report.ipynb #48b14177
 def summary_table(runs:list,     # `Run`s (or `metrics.json` contents)
                   columns:dict,  # column name → function of a run's split dict (`run[split]`) giving one number
                   split:str='test', # 'valid' or 'test'
                   by_p:bool=False,  # rows per (p, label) instead of per label
                   fmt=None,         # a cell from the runs' numbers: `pm` (default), or `pct`
-                 ) -> pd.DataFrame: # a row per label (or (p, label)), columns 'seeds' and 'needs', then `columns`; cells mean ± std
+                  key:str=None,     # a column of `columns` to say how sure it is (`interval_cells`): its 95 % interval, and the paired difference to `baseline`
+                  baseline:str='erm', # the `Run.label` that `key`'s paired differences are taken against
+                 ) -> pd.DataFrame: # a row per label (or (p, label)), columns 'seeds' and 'needs', then `columns` (cells mean ± std), then `key`'s intervals
     "Mean ± sample std over seeds of each column, one row per `Run.label` in `run_labels` order (per `p` first, with `by_p`), with what the method's training needs (`RunConfig.needs`)"
     runs, rows, fmt = as_runs(runs), {}, fmt or pm
     for p in (sorted({r.config.p for r in runs}) if by_p else [None]):
         at = [r for r in runs if not by_p or r.config.p == p]
-        for label in run_labels(at):
-            rs = [r[split] for r in at if r.label == label]
-            needs = next(r.config.needs() for r in at if r.label == label)
-            rows[(p, label) if by_p else label] = {'seeds': len(rs), 'needs': ', '.join(NEEDS_TEXT[n] for n in needs) or 'nothing', **{k: fmt([f(s) for s in rs]) for k, f in columns.items()}}
+        by = {label: [r for r in at if r.label == label] for label in run_labels(at)}
+        for label, rs in by.items():
+            row = {'seeds': len(rs), 'needs': ', '.join(NEEDS_TEXT[n] for n in rs[0].config.needs()) or 'nothing', **{k: fmt([f(r[split]) for r in rs]) for k, f in columns.items()}}
+            if key: row.update(interval_cells(rs, by.get(baseline, []), lambda r: columns[key](r[split]), key, baseline, fmt))
+            rows[(p, label) if by_p else label] = row
     df = pd.DataFrame.from_dict(rows, orient='index')
     return df.rename_axis(['p', 'method']) if by_p else df
 
 def runs_table(runs:list,        # `Run`s (or `metrics.json` contents)
                split:str='test', # 'valid' or 'test'
+               baseline:str='erm', # the label the worst group's paired differences are taken against
               ) -> pd.DataFrame: # one row per `Run.label`
-    "Mean ± std over seeds of the group accuracies, average, worst group and CAM-on-target, per `Run.label`"
+    "Mean ± std over seeds of the group accuracies, average, worst group and CAM-on-target, per `Run.label`, and the worst group's intervals"
     runs = as_runs(runs)
-    return summary_table(runs, {**_group_columns(runs, split), **{k: itemgetter(k) for k in ('group_avg_accuracy', 'worst_group_accuracy', 'cam_on_target')}}, split)
+    return summary_table(runs, {**_group_columns(runs, split), **{k: itemgetter(k) for k in ('group_avg_accuracy', 'worst_group_accuracy', 'cam_on_target')}}, split,
+                         key='worst_group_accuracy', baseline=baseline)
 
 def paper_table(runs:list,        # `Run`s (or `metrics.json` contents) of one setting
                 split:str='test', # 'valid' or 'test'
+                baseline:str='erm', # the label the worst group's paired differences are taken against
                ) -> pd.DataFrame: # one row per `Run.label`
-    "The paper's table: average accuracy, average of groups, worst group and each group, in percent, mean ± std over seeds, one row per method"
+    "The paper's table: average accuracy, average of groups, worst group and each group, in percent, mean ± std over seeds, one row per method, and the worst group's intervals"
     runs = as_runs(runs)
     return summary_table(runs, {'average': lambda s: s.get('accuracy'), 'group average': itemgetter('group_avg_accuracy'),
-                                'worst group': itemgetter('worst_group_accuracy'), **_group_columns(runs, split)}, split, fmt=pct)
+                                'worst group': itemgetter('worst_group_accuracy'), **_group_columns(runs, split)}, split, fmt=pct, key='worst group', baseline=baseline)
 
 def _group_columns(runs, split):
     "A `summary_table` column per group of the first run: its accuracy on `split`"
@@ -145,11 +195,12 @@ def run_flipped(group_accuracy:dict, # a split's `group_accuracy`: 'class/place'
 
 def ablation_table(runs:list,       # `Run`s (or `metrics.json` contents)
                    split:str='test', # 'valid' or 'test'
+                   baseline:str='erm', # the label the worst group's paired differences are taken against
                   ) -> pd.DataFrame: # rows (p, `Run.label`); cells mean ± std over seeds
-    "Worst group, average, the flipped groups' mean and CAM-on-target, per p and method, mean ± sample std over seeds"
+    "Worst group, average, the flipped groups' mean and CAM-on-target, per p and method, mean ± sample std over seeds, and the worst group's intervals"
     return summary_table(runs, {'worst group': itemgetter('worst_group_accuracy'), 'average': itemgetter('group_avg_accuracy'),
                                 'flipped groups': lambda s: np.mean([s['group_accuracy'][g] for g in run_flipped(s['group_accuracy'])]),
-                                'CAM-on-target': itemgetter('cam_on_target')}, split, by_p=True)
+                                'CAM-on-target': itemgetter('cam_on_target')}, split, by_p=True, key='worst group', baseline=baseline)
 
 # %% ../nbs/10_report.ipynb #a7fa0a3a
 def pick_weights(runs:list, # `Run`s (or `metrics.json` contents) of a weight search: `camloss` runs of one seed
@@ -213,26 +264,39 @@ def setting_title(s:tuple) -> str: # a `Run.setting`
     "A report section's title for a setting: the data set, and p for the data lint draws"
     return s[0] + (f', p = {s[1]:g}' if s[0] in GENERATED else '')
 
+def interval_note(runs:list,      # `Run`s (or `metrics.json` contents) of the report
+                  baseline:str='erm', # the label paired differences are taken against
+                 ) -> str:
+    "The report's sentence on its intervals, with a warning where some row has fewer than 5 seeds"
+    runs = as_runs(runs); n = min(Counter((r.setting, r.label) for r in runs).values())
+    note = (f"The worst group's 95% CI is Student's t over seeds (n in `seeds`); Δ is its mean difference to `{baseline}` paired by seed "
+            f"(same data, same seed), with its 95% CI; 'not distinguishable' where that interval covers 0.")
+    return note + (f' Some rows have only {n} seed' + 's' * (n != 1) + f": with so few, intervals are wide (t(0.975, {max(n - 1, 1)}) = "
+                   f"{scipy.stats.t.ppf(0.975, max(n - 1, 1)):.2f} standard errors), and only a large, consistent gain is distinguishable." if n < 5 else '')
+
 def paper_md(runs:list, # `Run`s (or `metrics.json` contents)
              title:str,  # the first heading
+             baseline:str='erm', # the label paired differences are taken against
             ) -> list:   # markdown lines
     "The paper's table (`paper_table`) of `runs`, one section per setting"
-    md = [f'# {title}', '', 'Test split, in percent: mean ± sample std over seeds.', '']
-    for s in sorted({r.setting for r in as_runs(runs)}): md += [f'## {setting_title(s)}', '', paper_table([r for r in as_runs(runs) if r.setting == s]).to_markdown(), '']
+    md = [f'# {title}', '', 'Test split, in percent: mean ± sample std over seeds. ' + interval_note(runs, baseline), '']
+    for s in sorted({r.setting for r in as_runs(runs)}):
+        md += [f'## {setting_title(s)}', '', paper_table([r for r in as_runs(runs) if r.setting == s], baseline=baseline).to_markdown(), '']
     return md
 
 def write_report(folder,          # a folder of runs (searched for `metrics.json`)
                  fname=None,      # default `<folder>/report.md` ('lint') or `<folder>/paper.md` ('paper')
                  style:str='lint', # 'lint': every group on each split; 'paper': the paper's table (percent) per setting, on the test split
+                 baseline:str='erm', # the label the worst group's paired differences are taken against
                 ) -> str:         # the report's markdown
     "Write the tables of the runs under `folder` as markdown, in lint's layout or the paper's"
     if style not in ('lint', 'paper'): raise ValueError(f"style must be 'lint' or 'paper', got {style!r}")
     runs = load_runs(folder)
     if not runs: raise FileNotFoundError(f'no metrics.json under {folder}')
     name = Path(folder).resolve().name
-    if style == 'paper': md = paper_md(runs, f"lint runs: {name}, in the paper's table")
-    else: md = [f'# lint runs: {name}', '', 'Mean ± std over seeds (sample std). Accuracies are fractions.', '',
-                '## Test', '', runs_table(runs, 'test').to_markdown(), '', '## Validation', '', runs_table(runs, 'valid').to_markdown(), '']
+    if style == 'paper': md = paper_md(runs, f"lint runs: {name}, in the paper's table", baseline)
+    else: md = [f'# lint runs: {name}', '', 'Mean ± std over seeds (sample std). Accuracies are fractions. ' + interval_note(runs, baseline), '',
+                '## Test', '', runs_table(runs, 'test', baseline).to_markdown(), '', '## Validation', '', runs_table(runs, 'valid', baseline).to_markdown(), '']
     md = '\n'.join(md)
     with atomic_file(ifnone(fname, Path(folder) / ('paper.md' if style == 'paper' else 'report.md'))) as tmp: tmp.write_text(md)
     return md
@@ -262,7 +326,7 @@ def write_sweep_report(folder,             # the sweep's folder, with `sweep.jso
     folder = Path(folder); results = sweep_results(folder, root)
     done = [r for _, r, _ in results if r is not None]
     md = [f'# lint sweep: {folder.name}', '',
-          f'{len(done)} of {len(results)} runs finished. Test split; mean ± sample std over seeds; accuracies are fractions.', '']
+          f'{len(done)} of {len(results)} runs finished. Test split; mean ± sample std over seeds; accuracies are fractions. ' + (interval_note(done) if done else ''), '']
     for s in sorted({r.setting for r in done}):
         md += [f'## {setting_title(s)}', '', runs_table([r for r in done if r.setting == s], 'test').to_markdown(), '']
     failed = [(run_id(c), e) for c, r, e in results if r is None]
@@ -287,7 +351,7 @@ def write_ablation_report(folder,      # the ablation's folder
     "Write `<folder>/ablation.md`: the weight search (validation) and the ablation table (test)"
     md = ['# lint ablation', '', '## CAM weights, picked on the validation split', '', search.to_markdown(), '',
           'Picked: ' + ', '.join(f'{k} {v:g}' for k, v in picked.items()), '',
-          '## Test, mean ± sample std over seeds', '', table.to_markdown(), '', 'Per-group tables and figures: report.md', '']
+          '## Test, mean ± sample std over seeds', '', "The worst group's 95% CI: Student's t over seeds; Δ: paired by seed against ERM, with its 95% CI.", '', table.to_markdown(), '', 'Per-group tables and figures: report.md', '']
     md = '\n'.join(md)
     with atomic_file(Path(folder) / 'ablation.md') as tmp: tmp.write_text(md)
     return md
