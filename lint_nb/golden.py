@@ -70,10 +70,8 @@ def golden_diff(new:dict, # `golden_record`'s
                 old:dict, # the committed one
                ) -> list: # one line per thing that moved; empty when none did
     "What moved between two golden records: the packages (old → new version), then each number, then the weights"
-    pk = [f'package {n}: {old["packages"].get(n, "not locked")} → {new["packages"].get(n, "not locked")}'
-          for n in sorted(set(old['packages']) | set(new['packages'])) if old['packages'].get(n) != new['packages'].get(n)]
-    nums = [f'{k}: {old["numbers"].get(k, "absent")} → {new["numbers"].get(k, "absent")}'
-            for k in sorted(set(old['numbers']) | set(new['numbers'])) if old['numbers'].get(k, 'absent') != new['numbers'].get(k, 'absent')]
+    def moved(a, b, prefix, none): return [f'{prefix}{k}: {a.get(k, none)} → {b.get(k, none)}' for k in sorted(set(a) | set(b)) if a.get(k, none) != b.get(k, none)]
+    pk, nums = moved(old['packages'], new['packages'], 'package ', 'not locked'), moved(old['numbers'], new['numbers'], '', 'absent')
     cfg = [f'config: {old["config"]} → {new["config"]}'] if old['config'] != new['config'] else []
     w = [f'weights_sha256: {old["weights_sha256"][:12]}… → {new["weights_sha256"][:12]}…'] if old['weights_sha256'] != new['weights_sha256'] else []
     return pk + cfg + nums + w
