@@ -29,7 +29,7 @@ from fastcore.test import test_close
 from lint_nb.cam import small_cnn, lint_model, cam, cam_from_features, CAMCallback
 from lint_nb.loss import ClassLoss, CentrePrior
 from lint_nb.camloss import CAMLossCallback
-from lint_nb.data import atomic_file, lint_dls, synthetic_data
+from lint_nb.data import atomic_file, lint_dls, synthetic_data, waterbirds_table, cache_table, cache_array
 from lint_nb.learner import lint_learner, set_precision
 from lint_nb.test_utils import tiny_dls
 import tempfile
@@ -129,6 +129,22 @@ def pipeline(device, n_train=1000):
     for r in recs: r['images_per_s'] = n / r['median_s']
     return recs
 
+def cache_loads(n_train=4000):
+    "(f) seconds to load the decoded cache of the default synthetic data: the first load (building it) against the warm load of a new process"
+    path = synthetic_data(os.environ.get('BENCH_DATA') or tempfile.mkdtemp(), n_train=n_train)  # BENCH_DATA: reuse one data set, to compare two checkouts
+    df = waterbirds_table(path, check=False)
+    def load():
+        cache_array.cache_clear()  # a new process: nothing mapped yet
+        t = cache_table(df)
+        return [np.array(cache_array(f)) for f in set(t['cache']) | set(t['mask_cache'])]
+    t = cache_table(df); caches = {Path(f) for f in set(t['cache']) | set(t['mask_cache'])}
+    def first():
+        for f in caches: f.unlink(missing_ok=True); f.with_suffix('.json').unlink(missing_ok=True)
+        load()
+    recs = _records(timed({'cache_warm_load': load, 'cache_first_load': first}, repeats=5), 'cache_warm_load')
+    for r in recs: r['images_per_s'] = len(df) / r['median_s']
+    return recs
+
 def bare_loop(model, x, y, steps):
     "The ceiling: a plain PyTorch training loop over GPU-resident tensors, with the exact-CAM background loss"
     opt, prior = torch.optim.AdamW(model.parameters(), 1e-3), CentrePrior()
@@ -163,10 +179,12 @@ def main():
     torch.set_num_threads(int(os.environ.get('BENCH_THREADS', torch.get_num_threads())))
     set_seed(0)
     t0, recs = time.time(), []
+    if os.environ.get('BENCH_ONLY') == 'cache': return print(*(f"{r['name']:20} {r['median_s']:8.3f} s" for r in cache_loads()), sep='\n')
     recs += train_steps('small_cnn', 12); recs += train_steps('resnet18', 4)
     recs += extraction()
     for n in (2, 10): recs += per_image_loop(n)
     recs += pipeline(default_device())
+    recs += cache_loads()
     if torch.cuda.is_available(): recs += cuda_section()
     out = Path(__file__).parent / 'results.json'
     meta = dict(machine=f'{os.cpu_count()} CPU cores, torch {torch.__version__}, {torch.get_num_threads()} threads',

@@ -9,7 +9,7 @@ from fastai.vision.all import *
 import functools, torchvision
 
 # %% auto #0
-__all__ = ['CAM_METHODS', 'cam_head', 'small_cnn', 'load_arch_weights', 'lint_model', 'cam_linear', 'no_autocast',
+__all__ = ['CAM_METHODS', 'cam_head', 'small_cnn', 'load_arch_weights', 'known_arch', 'lint_model', 'cam_linear', 'no_autocast',
            'cam_from_features', 'upsample', 'find_cam_layer', 'pick_class', 'pick_cam_method', 'grad_cams', 'cam_side',
            'min_img_size', 'cam', 'CAMCallback', 'cam_callback']
 
@@ -52,10 +52,17 @@ def load_arch_weights(model:nn.Module, # a torchvision or timm model, built by n
     return model
 
 # %% ../nbs/01_cam.ipynb #c4e45e7a
+def known_arch(arch:str) -> bool:
+    "Whether `lint_model` builds `arch` by name: 'small_cnn', a torchvision classification model, or a timm model (when timm is installed)"
+    if arch == 'small_cnn' or arch in torchvision.models.list_models(torchvision.models): return True
+    try: import timm
+    except ImportError: return False
+    return timm.is_model(arch)
+
 def _arch_body(arch:str, pretrained:bool, n_in:int, weights=None):
     "The body of a torchvision or timm `arch`, by name, with the weights of file `weights` if given"
-    if hasattr(torchvision.models, arch):
-        m = getattr(torchvision.models, arch)(weights='DEFAULT' if pretrained else None)
+    if arch in torchvision.models.list_models(torchvision.models):  # its classification models by name, never any other attribute
+        m = torchvision.models.get_model(arch, weights='DEFAULT' if pretrained else None)
         if weights: load_arch_weights(m, weights, arch)
         return create_body(m, n_in, pretrained or bool(weights))
     try: import timm

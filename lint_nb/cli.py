@@ -11,7 +11,7 @@ from fastai.vision.all import *
 from .learner import predict_files
 from .vis import save_cams
 from .weights import load_weights, load_config, check_run_files, CONFIG
-from .data import image_problem
+from .data import image_problem, check_name, file_lock, restore_dir
 from .safety import NonFiniteLoss
 from .config import add_config_args, split_grid, recipe_text
 from .train import train, run_dls, NotTrained
@@ -20,7 +20,8 @@ from .report import write_report, sweep_results
 from fastcore.script import call_parse, Param  # after the star imports, which bring another `Param`
 
 # %% auto #0
-__all__ = ['FAULTS', 'SWEEP_DEFAULTS', 'lint_train', 'lint_sweep', 'lint_cams', 'lint_predict', 'lint_report']
+__all__ = ['FAULTS', 'SWEEP_DEFAULTS', 'lint_train', 'lint_sweep', 'run_folder', 'lint_cams', 'trained_size', 'escape_name',
+           'lint_predict', 'lint_report']
 
 # %% ../nbs/12_cli.ipynb #ab1820b4
 FAULTS = (ValueError, OSError, NonFiniteLoss, NotTrained)  # what a command reports in one line (exit 2): bad input, files, a run that went wrong
@@ -43,9 +44,10 @@ def lint_train(argv:list=None, # the options; default `sys.argv[1:]`
     p.add_argument('--name', help='run name (default: <method>-<data>-seed<seed>)')
     p.add_argument('--resume', action='store_true', help='go on from the checkpoint of a run that was stopped (same parameters)')
     p.add_argument('--overwrite', action='store_true', help='replace a finished run of the same name, once the new one has finished')
+    p.add_argument('--restart', action='store_true', help='delete the checkpoint of a stopped run of this name and train from the start')
     args = vars(add_config_args(p).parse_args(argv))
     if args.get('recipe'): print(recipe_text(args['recipe']), flush=True)
-    try: res = train(args.pop('out'), args.pop('name'), args.pop('resume'), args.pop('overwrite'), **args)
+    try: res = train(args.pop('out'), args.pop('name'), args.pop('resume'), args.pop('overwrite'), restart=args.pop('restart'), **args)
     except FAULTS as e: _fail(prog, e)
     except KeyboardInterrupt: print(f'{prog}: stopped by SIGINT; --resume goes on from the last finished epoch, if there was one', file=sys.stderr); sys.exit(130)
     print(json.dumps(res['test'], indent=1))
@@ -80,9 +82,18 @@ def lint_sweep(argv:list=None, # the options; default `sys.argv[1:]`
     if failed: print(f'{prog}: {len(failed)} of {len(runs)} runs failed or did not run (see the report)', file=sys.stderr); sys.exit(1)
 
 # %% ../nbs/12_cli.ipynb #bb6b120a
+def run_folder(name:str, # a run name, as given to lint_train
+               out='.',   # the folder holding `models/`
+              ) -> Path:  # `<out>/models/<name>`
+    "A finished run's folder, its name checked (`check_name`); a replacement cut short between its two renames is finished first, under the run's lock, as the next `lint_train` would"
+    folder = Path(out) / 'models' / check_name(name)
+    if not folder.exists() and (folder.parent / f'.{name}.old').exists():
+        with file_lock(folder.parent / f'.{name}.lock', f'run {folder}'): restore_dir(folder)
+    return folder
+
 def _load(name, out, pkl=False):
     "The run's model: from its weights (`load_weights`), or from its `.pkl` (which runs pickle) only when `pkl`, once its files are checked"
-    folder = Path(out) / 'models' / name
+    folder = run_folder(name, out)
     fname = folder / 'model.pkl'
     if not fname.exists() and (folder.parent / f'{name}.pkl').exists(): fname = folder.parent / f'{name}.pkl'  # a run saved before model.pkl moved into its folder
     if pkl:
@@ -103,7 +114,7 @@ def lint_cams(name:Param('run name, as given to lint_train', str),
               pkl:Param('load models/<name>/model.pkl (pickle: runs any code it holds; only for files you trust) instead of the weights', store_true)=False):
     "Write CAM overlays of test images: <data>/cams/<name>/<i>.png and the grid <data>/cams/<name>.png"
     try:
-        mf = Path(out) / 'models' / name / 'metrics.json'
+        mf = run_folder(name, out) / 'metrics.json'
         if not mf.exists(): raise FileNotFoundError(f'{mf} not found: train it first with lint_train --name {name}')
         m = json.loads(mf.read_text())
         learn = _load(name, out, pkl)
@@ -111,6 +122,18 @@ def lint_cams(name:Param('run name, as given to lint_train', str),
         grid = save_cams(learn, Path(ifnone(dest, Path(m['data_path']).parent)) / 'cams' / name, dl=dls[2], n=n)
     except FAULTS as e: _fail('lint_cams', e)
     print(grid)
+
+# %% ../nbs/12_cli.ipynb #3ded46f4
+def trained_size(folder) -> int|None: # pixels, or None when the run does not say
+    "The side a run's images had in training: its resize (`model.json`'s `size`), else the `img_size` its data were made at"
+    for f in (CONFIG, 'metrics.json'):
+        if (Path(folder) / f).exists():
+            d = json.loads((Path(folder) / f).read_text())
+            return d.get('size') or d.get('params', {}).get('img_size')
+
+def escape_name(name) -> str:
+    "A file name on one tab-separated line: backslash, tab, newline and carriage return written as `\\\\`, `\\t`, `\\n`, `\\r`"
+    return str(name).replace('\\', '\\\\').replace('\t', '\\t').replace('\n', '\\n').replace('\r', '\\r')
 
 # %% ../nbs/12_cli.ipynb #6cbe97c8
 @call_parse
@@ -124,9 +147,15 @@ def lint_predict(name:Param('run name, as given to lint_train', str),
         if missing: raise FileNotFoundError(f'no such image file(s): {missing}')
         bad = {o: r for o in imgs if (r := image_problem(o))}
         if bad: raise ValueError(f'{len(bad)} file(s) are not images that can be read, e.g. ' + '; '.join(f'{o} ({r})' for o, r in list(bad.items())[:3]))
-        with contextlib.redirect_stdout(sys.stderr): preds = predict_files(_load(name, out, pkl), imgs)  # fastprogress prints its bar to stdout
+        learn, size = _load(name, out, pkl), trained_size(run_folder(name, out))
+        sizes = {o: Image.open(o).size for o in imgs}
+        small = [o for o, s in sizes.items() if size and min(s) * 8 < size]
+        if small: raise ValueError(f'{len(small)} image(s) are smaller than 1/8 of the {size} px side the run was trained at, e.g. {small[:3]} ({sizes[small[0]][0]}×{sizes[small[0]][1]} px): too small to say anything about')
+        other = sum(s != (size, size) for s in sizes.values()) if size else 0
+        if other: print(f'lint_predict: {other} of {len(imgs)} image(s) squished to {size}×{size} px, as the run was trained', file=sys.stderr)
+        with contextlib.redirect_stdout(sys.stderr): preds = predict_files(learn, imgs, size=size)  # fastprogress prints its bar to stdout
     except FAULTS as e: _fail('lint_predict', e)
-    for f, (label, prob) in zip(imgs, preds): print(f'{f}\t{label}\t{prob:.3f}')
+    for f, (label, prob) in zip(imgs, preds): print(f'{escape_name(f)}\t{label}\t{prob:.3f}')
 
 # %% ../nbs/12_cli.ipynb #3bb3fb78
 @call_parse

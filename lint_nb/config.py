@@ -33,6 +33,7 @@ class RunConfig:
     p: float = 0.95               # synthetic and digits: share of training images whose background agrees with their class
     n_train: int = 4000           # synthetic and digits: training images
     shift: float = 0.             # synthetic: move each test object off centre by this fraction of the side (the translation test)
+    allow_overlap: bool = False   # accept data whose splits share an image (the same file, or a link to it); refused by default, as a test score on trained images measures memory
     balance: bool = None          # sample the classes equally often in training (default: for caltech256 only)
     aug: bool = False             # flip and rotate the training images (the origin's augmentation), on the device
     epochs: int = 6               # epochs
@@ -206,7 +207,7 @@ def given(self, *names) -> dict:
     "The fields `names` that apply to this run, as keywords (the others are None)"
     return {k: getattr(self, k) for k in names if getattr(self, k) is not None}
 
-DATA_KEYS = ('masks', 'columns', 'n_test', 'p', 'n_train', 'shift')  # the fields, besides data, path and img_size, that choose a run's data
+DATA_KEYS = ('masks', 'columns', 'n_test', 'p', 'n_train', 'shift', 'allow_overlap')  # the fields, besides data, path and img_size, that choose a run's data
 
 @patch_to(RunConfig)
 def data_args(self) -> dict:

@@ -4,8 +4,8 @@
 
 # %% ../nbs/00_data.ipynb #d488ad45
 from __future__ import annotations
-import errno, functools, hashlib, json, os, shutil, socket, tempfile, time, warnings
-from contextlib import contextmanager
+import errno, functools, hashlib, json, os, shutil, socket, tempfile, time, warnings, zlib
+from contextlib import contextmanager, suppress
 import numpy as np, pandas as pd
 from pathlib import Path
 from PIL import Image
@@ -17,11 +17,13 @@ from fastai.vision.all import *
 __all__ = ['CLASSES', 'PLACES', 'WATERBIRDS_CLASSES', 'KINDS', 'DIGIT_CLASSES', 'PHOTO_PLACES', 'TORCH_WRITE_ERRORS', 'SPLITS',
            'CACHE_VERSION', 'MASK_CMAP', 'group_names', 'background', 'object_mask', 'class_marks', 'synthetic_image',
            'synthetic_metadata', 'atomic_dir', 'make_synthetic', 'WriteError', 'write_error', 'atomic_file',
-           'write_json', 'restore_dir', 'swap_dir', 'file_lock', 'synthetic_data', 'digit_pool', 'photo_background',
-           'digit_image', 'rgb_image', 'LintImage', 'BinaryMask', 'image_problem', 'drop_unreadable', 'check_table',
-           'lint_table', 'read_csv', 'require_columns', 'read_metadata', 'check_files', 'waterbirds_table', 'NameOf',
-           'decode_file', 'cache_file', 'cache_stamp', 'build_cache', 'cache_fresh', 'cache_array', 'cache_table',
-           'CachedItem', 'CachedDL', 'CachedWeightedDL', 'lint_block', 'class_weights', 'flip_rotate', 'lint_dls']
+           'write_json', 'restore_dir', 'swap_dir', 'file_lock', 'check_name', 'synthetic_data', 'digit_pool',
+           'photo_background', 'digit_image', 'rgb_image', 'LintImage', 'BinaryMask', 'image_problem',
+           'drop_unreadable', 'file_ids', 'check_labels', 'check_overlap', 'check_table', 'lint_table', 'read_csv',
+           'require_columns', 'read_metadata', 'check_files', 'waterbirds_table', 'NameOf', 'decode_file', 'cache_file',
+           'cache_folder', 'file_stats', 'cache_stamp', 'content_hash', 'array_crc', 'build_cache', 'cache_problem',
+           'cache_array', 'cache_table', 'CachedItem', 'CachedDL', 'CachedWeightedDL', 'lint_block', 'class_weights',
+           'flip_rotate', 'lint_dls']
 
 # %% ../nbs/00_data.ipynb #c3922bf7
 CLASSES = ('spots', 'patch')  # class names of the synthetic data (y = 0, 1)
@@ -211,9 +213,11 @@ def write_error(fname, # the file being written
                ) -> WriteError:
     "The `WriteError` of a failed write to `fname`, with the space left on its disk"
     code = getattr(e, 'errno', None)  # None for torch.save's RuntimeError
-    why = os.strerror(code) if code else str(e).splitlines()[0]
     here = next((p for p in Path(fname).absolute().parents if p.exists()), Path('/'))
-    return WriteError(code or errno.EIO, f'cannot write {fname}: {why} ({shutil.disk_usage(here).free / 2**20:,.0f} MiB free on its disk)')
+    free = shutil.disk_usage(here).free
+    if not code and free < 2**20: code = errno.ENOSPC  # torch says it in C++ words ('unexpected pos'): a disk with less than 1 MiB left is full
+    why = os.strerror(code) if code else f"the writer failed ({' '.join(str(e).split())[:200]})"
+    return WriteError(code or errno.EIO, f'cannot write {fname}: {why} ({free / 2**20:,.1f} MiB free on its disk)')
 
 TORCH_WRITE_ERRORS = ('inline_container', 'iostream error', 'file write failed')  # how torch.save says that it could not write
 
@@ -281,6 +285,16 @@ def file_lock(fname,   # the lock file (created if need be, and left in place)
         f.seek(0); f.truncate(); f.write(f"pid {os.getpid()} on {socket.gethostname()}, since {time.strftime('%Y-%m-%d %H:%M:%S')}"); f.flush()
         try: yield
         finally: f.seek(0); f.truncate(); f.flush()  # the lock goes with the file's closing
+
+# %% ../nbs/00_data.ipynb #76b66ec3
+def check_name(name,                 # a run or sweep name
+               what:str='run name',  # what it names, for the error
+              ) -> str:              # `name`
+    "`name` if it is one plain folder name; else a `ValueError` saying what a name must be, before anything is written"
+    ok = isinstance(name, str) and name not in ('', '.', '..') and not name.startswith('.') and '/' not in name and '\\' not in name
+    if ok and name.isprintable() and len(name.encode()) <= 200: return name
+    raise ValueError(f"{what} {name!r}: expected one plain folder name (not empty, no '/' or '\\', no leading '.', "
+                     "no control characters, at most 200 bytes), as it becomes a folder of its own")
 
 # %% ../nbs/00_data.ipynb #78750662
 def synthetic_data(root='data',        # the data folder
@@ -397,6 +411,40 @@ def drop_unreadable(df:pd.DataFrame, # a table with a `file` column
 # %% ../nbs/00_data.ipynb #797c4bc0
 SPLITS = ('train', 'valid', 'test')  # the split names of a lint table
 
+# %% ../nbs/00_data.ipynb #0fc5b4cb
+def file_ids(files) -> list: # `(device, inode)` per file
+    "Each file's identity on its disk: the same for one file under two paths (a symlink, a hard link, `a/../a`)"
+    return [(s.st_dev, s.st_ino) for s in map(os.stat, files)]
+
+def check_labels(files,  # image paths
+                 labels, # their class names
+                 source, # where they were listed, for the errors
+                ) -> list: # `labels`, as a list
+    "Refuse labels that would teach a wrong class: an empty one, two that differ only in case or surrounding spaces, or one file under two labels"
+    labels, ids = list(labels), file_ids(files)
+    empty = [f for f, l in zip(files, labels) if not str(l).strip()]
+    if empty: raise ValueError(f'{source}: {len(empty)} image(s) have an empty label, e.g. {list(map(str, empty[:3]))}; expected a class name for each')
+    alike = groupby(sorted(set(map(str, labels))), lambda l: l.strip().casefold())
+    alike = [v for v in alike.values() if len(v) > 1]
+    if alike: raise ValueError(f'{source}: labels {alike[0]} differ only in case or surrounding spaces; name each class one way')
+    seen = {}
+    for f, i, l in zip(files, ids, labels):
+        if seen.setdefault(i, (f, l))[1] != l: raise ValueError(f'{source}: {seen[i][0]} is labelled both {seen[i][1]!r} and {l!r}; give each image one class')
+    return labels
+
+def check_overlap(df:pd.DataFrame, # a lint table
+                  source,          # where it came from, for the error
+                  allow:bool=False, # accept it (`--allow_overlap`)
+                 ) -> pd.DataFrame: # `df`
+    "Refuse a table whose splits share an image (the same file, or a link to it): a test or validation score on trained images measures memory"
+    if allow: return df
+    ids = pd.Series(file_ids(df.file), index=df.index)
+    for a, b in (('train', 'test'), ('train', 'valid'), ('valid', 'test')):
+        both = df.file[(df.split == b) & ids.isin(set(ids[df.split == a]))]
+        if len(both): raise ValueError(f'{source}: {len(both)} image(s) are in both the {a} and the {b} split, e.g. {list(both[:3])}; '
+                                       'remove them from one, or pass --allow_overlap if you mean it')
+    return df
+
 # %% ../nbs/00_data.ipynb #c07b7bbc
 def check_table(df:pd.DataFrame, # a lint table
                 source,          # where it came from, for the errors
@@ -420,9 +468,12 @@ def lint_table(file,          # image paths
                classes=None,  # the class names in order; default: sorted
                groups=None,   # the group names in order; default: sorted
                source='the table', # where the data came from, for the errors
+               root=None,     # the data set's folder, where its decoded cache goes (`cache_folder`); default: the user's cache folder
               ) -> pd.DataFrame:   # a checked lint table
-    "A lint table (`file, label, group, split[, mask]`, with categorical labels and groups), checked by `check_table`"
+    "A lint table (`file, label, group, split[, mask]`, with categorical labels and groups), checked by `check_labels` and `check_table`"
     df = pd.DataFrame(dict(file=[str(f) for f in file], label=list(label), split=list(split)))
+    check_labels(df.file, df.label, source)
+    df.attrs['root'] = str(root) if root else None
     df['group'] = df.label if group is None else list(group)
     if mask is not None: df['mask'] = [str(f) for f in mask]
     bad = sorted(set(df.split) - set(SPLITS))
@@ -489,7 +540,7 @@ def waterbirds_table(path,         # a Waterbirds-format folder (`metadata.csv` 
     if check: df = drop_unreadable(df, path / 'metadata.csv')
     return lint_table(df.file, [classes[y] for y in df.y], [SPLITS[s] for s in df.split],
                       [f'{classes[y]}/{places[p]}' for y, p in zip(df.y, df.place)], df.get('mask'),
-                      classes, group_names(classes, places), path / 'metadata.csv')
+                      classes, group_names(classes, places), path / 'metadata.csv', root=path)
 
 # %% ../nbs/00_data.ipynb #4ec62e67
 class NameOf:
@@ -500,7 +551,7 @@ class NameOf:
         return c if self.places is None else f'{c}/{self.places[int(row.place)]}'
 
 # %% ../nbs/00_data.ipynb #cd1adc66
-CACHE_VERSION = 1  # bump when `decode_file` changes what it makes; old caches are then rebuilt
+CACHE_VERSION = 2  # bump when `decode_file` changes what it makes; or what its record holds; old caches are then rebuilt
 
 def decode_file(fname,           # an image or mask file
                 size:int=None,   # squish it to `size`×`size`, as `lint_block` does
@@ -521,10 +572,26 @@ def cache_file(files,            # the files, in cache order
     h = hashlib.sha1(json.dumps([kind, size, list(map(str, files))]).encode()).hexdigest()[:12]
     return Path(folder) / '.lint_cache' / f"{kind}-{f'{size}px' if size else 'fullsize'}-{h}.npy"
 
-def cache_stamp(files) -> str: # a hash of the files' sizes and modification times, and of `CACHE_VERSION`
-    "What a cache must have been made from to be fresh"
-    stats = [(s.st_size, s.st_mtime_ns) for s in map(os.stat, files)]
+def cache_folder(df:pd.DataFrame) -> Path: # holds `.lint_cache/`
+    "Where a lint table's caches go: its data set's folder (`df.attrs['root']`, set by the readers), else the user's cache folder"
+    if df.attrs.get('root'): return Path(df.attrs['root'])
+    return Path(os.environ.get('XDG_CACHE_HOME') or Path.home() / '.cache') / 'lint_nb'
+
+def file_stats(files) -> list: # `[size, inode, ctime_ns, mtime_ns]` per file
+    "What `os.stat` says of each file that changes whenever it is written: restoring its size and mtime leaves a new ctime (and a replaced file's new inode)"
+    return [[s.st_size, s.st_ino, s.st_ctime_ns, s.st_mtime_ns] for s in map(os.stat, files)]
+
+def cache_stamp(stats:list) -> str: # a hash of `CACHE_VERSION` and `stats`
+    "What a cache's record compares first: equal stamps, and no file was touched since the cache was made"
     return hashlib.sha1(json.dumps([CACHE_VERSION, stats]).encode()).hexdigest()
+
+def content_hash(fname) -> str: # hex
+    "The SHA-1 of a file's bytes"
+    return hashlib.sha1(Path(fname).read_bytes()).hexdigest()
+
+def array_crc(a:np.ndarray) -> int:
+    "The CRC-32 of a C-contiguous array's bytes (zlib's: gigabytes a second)"
+    return zlib.crc32(memoryview(a).cast('B'))
 
 # %% ../nbs/00_data.ipynb #40f89b63
 def build_cache(files,            # the files, in cache order
@@ -532,23 +599,40 @@ def build_cache(files,            # the files, in cache order
                 size:int=None,    # their resize
                 kind:str='image', # 'image' or 'mask'
                ) -> Path:         # `fname`
-    "Decode every file once (`decode_file`) into one uint8 `.npy`, then write its `cache_stamp` beside it (`.json`), each atomically"
-    fname, first = Path(fname), decode_file(files[0], size, kind)
+    "Decode every file once (`decode_file`) into one uint8 `.npy`, then write its record beside it (`.json`: the files' stats and SHA-1s, the array's CRC), each atomically"
+    fname, stats = Path(fname), file_stats(files)  # before reading: a file written meanwhile has a newer ctime than the record, and is checked again
+    first = decode_file(files[0], size, kind)
     with atomic_file(fname, suffix='.npy') as tmp:
         arr = np.lib.format.open_memmap(tmp, mode='w+', dtype=np.uint8, shape=(len(files), *first.shape))
         for i, f in enumerate(files):
             t = decode_file(f, size, kind) if i else first
             if t.shape != first.shape: raise ValueError(f'{f}: decodes to {tuple(t.shape)}, unlike {files[0]} ({tuple(first.shape)}); pass a size to resize every image to')
             arr[i] = t.numpy()
-        arr.flush(); del arr
-    write_json(dict(stamp=cache_stamp(files), n=len(files)), fname.with_suffix('.json'))  # last: a cache without it is not trusted
+        arr.flush(); crc, shape = array_crc(arr), list(arr.shape); del arr
+    write_json(dict(version=CACHE_VERSION, n=len(files), shape=shape, crc=crc, stamp=cache_stamp(stats), stats=stats,
+                    sha1=[content_hash(f) for f in files]), fname.with_suffix('.json'))  # last: a cache without it is not trusted
     return fname
 
-def cache_fresh(files, fname) -> bool:
-    "Whether the cache `fname` exists and was made from `files` as they are now"
-    try: s = json.loads(Path(fname).with_suffix('.json').read_text())
-    except (OSError, ValueError): return False
-    return Path(fname).exists() and s.get('n') == len(files) and s.get('stamp') == cache_stamp(files)
+def cache_problem(files, fname) -> str|None: # None, 'missing', 'stale' or 'damaged: <why>'
+    "None when the cache `fname` holds `files` as they are now; else why not: never made, made from other bytes, or damaged since"
+    fname, rf = Path(fname), Path(fname).with_suffix('.json')
+    if not rf.exists(): return 'missing'  # never made, or stopped before its record
+    try: rec = json.loads(rf.read_text())
+    except (OSError, ValueError): rec = None
+    if not isinstance(rec, dict): return f'damaged: its record {rf.name} is not a JSON object'
+    if rec.get('version') != CACHE_VERSION: return 'stale'  # made by another version of lint
+    if not {'stats', 'sha1', 'shape', 'crc', 'stamp'} <= set(rec): return f'damaged: its record {rf.name} lacks fields'
+    stats, hashes, shape, crc = rec['stats'], rec['sha1'], rec['shape'], rec['crc']
+    if len(stats) != len(files): return 'stale'
+    now = file_stats(files)
+    if cache_stamp(now) != rec['stamp']:
+        if any(content_hash(files[i]) != hashes[i] for i, (a, b) in enumerate(zip(now, stats)) if a != b): return 'stale'
+        with suppress(OSError): write_json({**rec, 'stats': now, 'stamp': cache_stamp(now)}, rf)  # touched, not changed: the record follows
+    try: a = np.load(fname, mmap_mode='r')
+    except (OSError, ValueError) as e: return f"damaged: {' '.join(str(e).split())[:100]}"
+    if list(a.shape) != shape or a.dtype != np.uint8: return f'damaged: it holds {a.dtype} {list(a.shape)}, its record says uint8 {shape}'
+    if array_crc(a) != crc: return 'damaged: its bytes do not match the CRC-32 in its record'
+    return None
 
 # %% ../nbs/00_data.ipynb #5c4c8462
 @functools.lru_cache(maxsize=8)
@@ -558,17 +642,17 @@ def cache_array(fname) -> np.ndarray: # read-only, memory-mapped
 
 def cache_table(df:pd.DataFrame, # a lint table
                 size:int=None,   # the resize of its images (None: all images must have one size)
-                folder=None,     # where the caches go; default: the folder that holds all the images and masks
+                folder=None,     # where the caches go; default `cache_folder(df)`: the data set's folder, else the user's cache folder
                ) -> pd.DataFrame: # `df` plus `cache, cache_idx` (and `mask_cache, mask_cache_idx`)
-    "`df` with the decoded cache of its images (and masks), made on first use; `df` unchanged, with a warning, where the cache cannot be written"
-    paths = list(df.file) + list(df.get('mask', []))
-    folder = Path(folder or os.path.commonpath([os.path.dirname(os.path.abspath(p)) for p in paths]))
-    out = df.copy()
+    "`df` with the decoded cache of its images (and masks), made on first use and rebuilt when stale or damaged (`cache_problem`); `df` unchanged, with a warning, where the cache cannot be written"
+    folder, out = Path(folder or cache_folder(df)), df.copy()
     for kind, col, pre in (('image', 'file', ''), ('mask', 'mask', 'mask_')):
         if col not in df: continue
         files = sorted(set(df[col]))
         fname = cache_file(files, size, kind, folder)
-        if not cache_fresh(files, fname):
+        why = cache_problem(files, fname)
+        if why:
+            if why.startswith('damaged'): warnings.warn(f'{fname}: {why}; rebuilding it')
             try: build_cache(files, fname, size, kind)
             except OSError as e:
                 warnings.warn(f'{fname.parent}: cannot write the decoded image cache ({e}); every image will be decoded every epoch')

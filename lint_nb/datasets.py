@@ -83,7 +83,7 @@ def caltech_table(root,             # holds the `*killer-whale*` and `*leopards*
             with atomic_file(f, suffix='.csv') as tmp: df.assign(file=[os.path.relpath(o, root) for o in df.file]).to_csv(tmp, index=False)
         except OSError as e: warnings.warn(f'could not save the split to {f} ({e}); it is made again on each run')
     try: return lint_table(df.file, df.label, df.split, df.label + '/' + df.background, classes=list(CALTECH_FOLDERS),
-                           groups=group_names(list(CALTECH_FOLDERS), PLACES), source=f'{root} (Caltech-256 split {f.name})')
+                           groups=group_names(list(CALTECH_FOLDERS), PLACES), source=f'{root} (Caltech-256 split {f.name})', root=root)
     except ValueError as e: raise ValueError(f'{e}. The groups come from water_score >= water_threshold: try another '
                                              f'water_threshold or n_test (see caltech_split)') from None
 
@@ -138,7 +138,7 @@ def csv_table(csv,                 # the CSV file
     else: df['split_'] = random_split(groups, valid_pct, test_pct, seed)
     if check: df = drop_unreadable(df, csv)
     return lint_table(df.file, df[cols['label']], df.split_, df[cols['group']] if cols['group'] in df else None,
-                      df.get('mask_file'), source=csv)
+                      df.get('mask_file'), source=csv, root=csv.parent)
 
 # %% ../nbs/00b_datasets.ipynb #e190b150
 def folder_table(root,               # the folder of class folders
@@ -156,7 +156,7 @@ def folder_table(root,               # the folder of class folders
     df = pd.DataFrame(dict(file=[str(f) for f in files], label=[f.parent.name for f in files]))
     df['split'] = [split_dirs[f.relative_to(root).parts[0]] for f in files] if split_dirs else random_split(df.label, valid_pct, test_pct, seed)
     if check: df = drop_unreadable(df, root)
-    return lint_table(df.file, df.label, df.split, source=root)
+    return lint_table(df.file, df.label, df.split, source=root, root=root)
 
 # %% ../nbs/00b_datasets.ipynb #897b4b38
 DATASETS = ('synthetic', 'digits', 'waterbirds', 'caltech256', 'csv', 'folder')  # data sets known by name
@@ -173,8 +173,14 @@ def data_table(data:str='synthetic', # one of `DATASETS`
                img_size:int=64,  # synthetic and digits: image side
                seed:int=0,    # synthetic and digits: the data set's seed
                shift:float=0., # synthetic: move each test object off centre by this fraction of the side
+               allow_overlap:bool=False, # accept splits that share an image (`check_overlap`)
               ) -> tuple:     # (lint table, the data's path)
-    "The lint table of data set `data` at `path`"
+    "The lint table of data set `data` at `path`, its splits checked for shared images (`check_overlap`)"
+    df, folder = _read(data, path, masks, columns, n_test, p, n_train, img_size, seed, shift)
+    return check_overlap(df, folder, allow_overlap), folder
+
+def _read(data, path, masks, columns, n_test, p, n_train, img_size, seed, shift):
+    "`data_table`'s reading, by data set"
     if data not in DATASETS: raise ValueError(f'unknown data {data!r}: expected one of {DATASETS}')
     if data in GENERATED:
         folder = synthetic_data(ifnone(path, 'data'), p=p, n_train=n_train, size=img_size, seed=seed, shift=shift, kind=GENERATED[data])

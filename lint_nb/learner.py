@@ -77,14 +77,18 @@ def optimiser(opt:str='adam',  # 'adam' or 'sgd' (see `OPTIMISERS`)
 # %% ../nbs/05_learner.ipynb #c31bdaac
 def predict_files(learn:Learner, # a trained (or loaded) `lint` Learner
                   files:list,    # image paths
-                  bs:int=64,     # batch size
+                  bs:int=64,     # batch size: images are opened `bs` at a time, so memory stays bounded
+                  size:int=None, # squish each image to `size`×`size` first, as training did (`decode_file`); None: as they are
                  ) -> list:      # `(label, probability)` per file
     "The predicted class and its probability for each image file"
-    dl = learn.dls.test_dl(list(files), bs=bs)
-    probs, _ = learn.get_preds(dl=dl)
     vocab = learn.dls.train_ds.tls[1].vocab if hasattr(learn.dls.train_ds, 'tls') else learn.dls.vocab[0]
-    p, i = probs.max(1)
-    return [(vocab[j], q) for j, q in zip(i.tolist(), p.tolist())]
+    out = []
+    for k in range(0, len(files), bs):
+        items = [Resize(size, method='squish')(LintImage.create(f)) if size else f for f in files[k:k + bs]]
+        probs, _ = learn.get_preds(dl=learn.dls.test_dl(items, bs=bs))
+        p, i = probs.max(1)
+        out += [(vocab[j], q) for j, q in zip(i.tolist(), p.tolist())]
+    return out
 
 # %% ../nbs/05_learner.ipynb #126b40b5
 class DeviceMixedPrecision(MixedPrecision):

@@ -4,24 +4,39 @@
 
 # %% ../nbs/10_report.ipynb #13176896
 from __future__ import annotations
-import json, scipy.stats
+import json, scipy.stats, warnings
 from operator import itemgetter
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
 from .data import CLASSES, PLACES, group_names, atomic_file
 from .learner import METHODS
 from .vis import compare_cams, save_fig
-from .weights import load_weights
+from .weights import load_weights, load_config, file_sha256, CONFIG
 from .config import RunConfig, run_id
 from .datasets import GENERATED
 from .train import run_dls
 
 # %% auto #0
-__all__ = ['NEEDS_TEXT', 'Run', 'as_runs', 'run_labels', 'load_runs', 'mean_std', 'pct', 'pm', 't_interval', 'pair_key',
-           'paired_diff', 'interval_cells', 'summary_table', 'runs_table', 'paper_table', 'flipped_groups',
+__all__ = ['NEEDS_TEXT', 'check_metrics', 'Run', 'as_runs', 'run_labels', 'load_runs', 'mean_std', 'pct', 'pm', 't_interval',
+           'pair_key', 'paired_diff', 'interval_cells', 'summary_table', 'runs_table', 'paper_table', 'flipped_groups',
            'run_flipped', 'ablation_table', 'pick_weights', 'pick_best', 'plot_groups', 'plot_vs_p', 'plot_cams',
            'setting_title', 'interval_note', 'paper_md', 'write_report', 'sweep_results', 'write_sweep_report',
            'write_ablation_report']
+
+# %% ../nbs/10_report.ipynb #9956be5d
+def check_metrics(fname) -> dict: # its contents
+    "A run's `metrics.json`, or a `ValueError` naming it: not JSON (a file cut short), not a run's numbers, or not the file its `model.json` (where one is beside it) holds the SHA-256 of"
+    f = Path(fname)
+    try: m = json.loads(f.read_text())
+    except ValueError as e: raise ValueError(f'{f}: not valid JSON ({e}); a file cut short?') from None
+    if not isinstance(m, dict) or not isinstance(m.get('test'), dict): raise ValueError(f"{f}: not a run's metrics.json (a JSON object with method, seed and test)")
+    missing = [k for k in ('method', 'seed', 'test') if k not in m]
+    if missing: raise ValueError(f'{f}: lacks field(s) {missing}')
+    if (f.parent / CONFIG).exists():
+        sha = load_config(f.parent, older=True).get('files', {}).get('metrics.json')
+        if sha is None: raise ValueError(f'{f}: refused: the {CONFIG} beside it holds no SHA-256 of it')
+        if file_sha256(f) != sha: raise ValueError(f'{f}: refused: it is not the metrics.json that {CONFIG} was written with (edited, or from another run)')
+    return m
 
 # %% ../nbs/10_report.ipynb #16290355
 class Run:
@@ -34,8 +49,8 @@ class Run:
 
     @classmethod
     def load(cls, fname) -> Run:
-        "The run whose `metrics.json` is `fname`"
-        return cls(json.loads(Path(fname).read_text()), Path(fname).parent)
+        "The run whose `metrics.json` is `fname`, checked by `check_metrics`"
+        return cls(check_metrics(fname), Path(fname).parent)
 
     def __getitem__(self, split:str) -> dict: return self.metrics[split]  # `run['test']`, `run['valid']`
 
@@ -69,10 +84,21 @@ def run_labels(runs:list, # `Run`s (or `metrics.json` contents)
     labels = {r.label: r.config.method for r in as_runs(runs)}
     return sorted(labels, key=lambda l: METHODS.index(labels[l]) if labels[l] in METHODS else len(METHODS))
 
-def load_runs(folder) -> list:
-    "A `Run` for every `metrics.json` under `folder`, except in hidden folders (a run being saved, `.<name>.new`, or swapped out, `.<name>.old`)"
-    folder = Path(folder)
-    return [Run.load(f) for f in sorted(folder.rglob('metrics.json')) if not any(p.startswith('.') for p in f.relative_to(folder).parts)]
+def load_runs(folder,        # searched for `metrics.json`
+              left_out:list=None, # where to put `(file, why)` for each run left out; default: a warning each
+             ) -> list:       # `Run`s
+    "A `Run` for every `metrics.json` under `folder` that `check_metrics` passes, each configuration and seed once, except in hidden folders (a run being saved, `.<name>.new`, or swapped out, `.<name>.old`)"
+    folder, runs, seen, out = Path(folder), [], {}, [] if left_out is None else left_out
+    for f in sorted(folder.rglob('metrics.json')):
+        if any(p.startswith('.') for p in f.relative_to(folder).parts): continue
+        try: r = Run.load(f)
+        except ValueError as e: out.append((f, str(e))); continue
+        key = json.dumps([r.metrics.get('params'), r.config.method, r.config.data, r.config.seed], sort_keys=True, default=str)
+        if key in seen: out.append((f, f'the same configuration and seed as {seen[key]}: counted once')); continue
+        seen[key] = f; runs.append(r)
+    if left_out is None:
+        for f, why in out: warnings.warn(f'left out {f}: {why}')
+    return runs
 
 # %% ../nbs/10_report.ipynb #535b41d2
 def mean_std(xs:list, # one number per seed; None (a metric a run could not score) is left out
@@ -291,12 +317,13 @@ def write_report(folder,          # a folder of runs (searched for `metrics.json
                 ) -> str:         # the report's markdown
     "Write the tables of the runs under `folder` as markdown, in lint's layout or the paper's"
     if style not in ('lint', 'paper'): raise ValueError(f"style must be 'lint' or 'paper', got {style!r}")
-    runs = load_runs(folder)
-    if not runs: raise FileNotFoundError(f'no metrics.json under {folder}')
+    runs = load_runs(folder, out := [])
+    if not runs: raise FileNotFoundError(f'no metrics.json under {folder}' + (f' that can be read ({len(out)} left out, e.g. {out[0][1]})' if out else ''))
     name = Path(folder).resolve().name
     if style == 'paper': md = paper_md(runs, f"lint runs: {name}, in the paper's table", baseline)
     else: md = [f'# lint runs: {name}', '', 'Mean ± std over seeds (sample std). Accuracies are fractions. ' + interval_note(runs, baseline), '',
                 '## Test', '', runs_table(runs, 'test', baseline).to_markdown(), '', '## Validation', '', runs_table(runs, 'valid', baseline).to_markdown(), '']
+    if out: md += ['## Left out', '', f'{len(out)} metrics.json file(s) are not in the tables above:', ''] + [f'- {why}' if why.startswith(str(f)) else f'- {f}: {why}' for f, why in out] + ['']
     md = '\n'.join(md)
     with atomic_file(ifnone(fname, Path(folder) / ('paper.md' if style == 'paper' else 'report.md'))) as tmp: tmp.write_text(md)
     return md
@@ -309,8 +336,9 @@ def sweep_results(folder, # a sweep's folder, with its `sweep.json`
     out = []
     for params in json.loads((Path(folder) / 'sweep.json').read_text())['params']:
         c = RunConfig.make(**params); rf = Path(root) / 'runs' / run_id(c)
-        run = Run.load(rf / 'metrics.json') if (rf / 'metrics.json').exists() else None
-        err = (rf / 'error.txt').read_text().strip().splitlines()[-1:] if run is None and (rf / 'error.txt').exists() else None
+        try: run, err = (Run.load(rf / 'metrics.json'), None) if (rf / 'metrics.json').exists() else (None, None)
+        except ValueError as e: run, err = None, [str(e)]  # a metrics.json that fails its check is not a finished run
+        if run is None and err is None and (rf / 'error.txt').exists(): err = (rf / 'error.txt').read_text().strip().splitlines()[-1:]
         out.append((c, run, (err or ['not run'])[0] if run is None else None))
     return out
 

@@ -4,13 +4,13 @@
 
 # %% ../nbs/04d_safety.ipynb #45236488
 from __future__ import annotations
-import random
+import pickle, random
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
 from .data import atomic_file
 
 # %% auto #0
-__all__ = ['NonFiniteLoss', 'NaNGuard', 'rng_state', 'set_rng_state', 'Checkpoint', 'KeepBest']
+__all__ = ['NonFiniteLoss', 'NaNGuard', 'rng_state', 'set_rng_state', 'read_checkpoint', 'Checkpoint', 'KeepBest']
 
 # %% ../nbs/04d_safety.ipynb #332bdf38
 class NonFiniteLoss(FloatingPointError):
@@ -67,6 +67,18 @@ def _plain(o):
     if isinstance(o, (list, tuple, L)): return [_plain(x) for x in o]
     return o.item() if isinstance(o, np.generic) else o
 
+# %% ../nbs/04d_safety.ipynb #b300ad18
+def read_checkpoint(fname,            # a checkpoint written by `Checkpoint`
+                    map_location='cpu', # where its tensors go
+                   ) -> dict:         # its state: `epoch` (the last one done), `n_epoch`, `model`, `opt`, `cbs`, `rng`
+    "A checkpoint's state, or a `ValueError` naming the file when it is cut short or is not one"
+    try: s = torch.load(fname, map_location=map_location, weights_only=True)
+    except (RuntimeError, EOFError, pickle.UnpicklingError, ValueError) as e:
+        raise ValueError(f"{fname}: not a readable checkpoint ({' '.join(str(e).split())[:120]}): it was cut short or damaged; "
+                         'train again without --resume (lint_train --restart)') from None
+    if not isinstance(s, dict) or not {'epoch', 'n_epoch', 'model'} <= set(s): raise ValueError(f'{fname}: not a lint checkpoint (no epoch, n_epoch or model)')
+    return s
+
 # %% ../nbs/04d_safety.ipynb #f3966475
 class Checkpoint(SkipToEpoch):
     "After every epoch, save the model, the optimiser, the callbacks' `checkpoint_state` and the generators to `fname`; with `resume`, skip the epochs it holds and go on from there"
@@ -79,7 +91,7 @@ class Checkpoint(SkipToEpoch):
     def before_fit(self):
         self._skip_to, self.state = 0, None
         if not (self.resume and self.fname.exists()): return
-        self.state = torch.load(self.fname, map_location=self.dls.device, weights_only=True)
+        self.state = read_checkpoint(self.fname, self.dls.device)
         if self.state['n_epoch'] != self.n_epoch:
             raise ValueError(f"{self.fname}: written by a fit of {self.state['n_epoch']} epochs, but this fit has {self.n_epoch}; the schedules would differ")
         self._skip_to = self.state['epoch'] + 1

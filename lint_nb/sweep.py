@@ -10,7 +10,7 @@ from dataclasses import asdict
 from queue import Queue
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
-from .data import atomic_file, write_json, file_lock
+from .data import atomic_file, write_json, file_lock, check_name
 from .datasets import data_table
 from .config import RunConfig, run_id, config_grid
 from .report import write_sweep_report
@@ -121,7 +121,7 @@ def _slots(jobs):
 def check_data(runs:list): # `RunConfig`s
     "Check what each run needs before the first one starts: its device, a model that takes its image size, and its data set, read once (making the synthetic ones, or the Caltech split)"
     for c in runs: run_device(c.device)
-    for key in dict.fromkeys(json.dumps({k: getattr(c, k) for k in ('arch', 'head', 'cam_method', 'cam_layer', 'img_size')}) for c in runs):
+    for key in dict.fromkeys(json.dumps({k: getattr(c, k) for k in ('arch', 'head', 'cam_method', 'cam_layer', 'img_size', 'bs', 'device')}) for c in runs):
         check_img_size(RunConfig.make(**json.loads(key)))
     for key in dict.fromkeys(json.dumps(c.data_args(), sort_keys=True) for c in runs):
         data_table(**json.loads(key))
@@ -141,6 +141,7 @@ def sweep(name:str,            # the sweep's name: its report goes to `<root>/<n
           quiet:bool=False,    # no progress lines
          ) -> dict:            # run id → status
     "Check every configuration and data set, run every one that has not finished, then write the sweep's report; on SIGINT or SIGTERM, stop the runs and raise `SweepStopped`"
+    check_name(name, 'sweep name')
     runs = [c if isinstance(c, RunConfig) else RunConfig.make(**c) for c in runs]
     root = Path(root); rdir = root / 'runs'
     check_data(runs)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_train.ipynb #1d7eb7a5
 from __future__ import annotations
-import json, shutil, tempfile, time
+import json, os, re, shutil, tempfile, time
 from dataclasses import asdict
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
@@ -21,8 +21,9 @@ from .config import *
 from .cam import lint_model, cam_side, min_img_size
 
 # %% auto #0
-__all__ = ['scores', 'run_table', 'run_size', 'run_dls', 'check_trainable', 'check_img_size', 'NotTrained', 'run_prior',
-           'run_learner', 'run_swap', 'run_loaders', 'jtt_dls', 'fit_run', 'save_run', 'train', 'rescore']
+__all__ = ['scores', 'run_table', 'run_size', 'run_dls', 'check_trainable', 'activation_bytes', 'free_memory', 'check_img_size',
+           'NotTrained', 'run_prior', 'run_learner', 'run_swap', 'run_loaders', 'jtt_dls', 'fit_run', 'save_run',
+           'train', 'rescore']
 
 # %% ../nbs/09_train.ipynb #3149f38e
 def scores(learn:Learner, # a `lint` Learner
@@ -65,8 +66,29 @@ def check_trainable(dls:DataLoaders, # the run's DataLoaders
         raise ValueError(f'data set {c.data!r} at {folder}: {n} training images, fewer than one batch (bs={c.bs}' + (f' in each of {world} processes' if world > 1 else '')
                          + f'): lower --bs to at most {n // world}')
 
+def activation_bytes(c:RunConfig) -> int: # bytes, float32
+    "The bytes of one image and of every layer's output in one forward pass of the run's model at its `img_size`, counted on PyTorch's meta device: nothing is allocated"
+    with torch.device('meta'): model = lint_model(c.arch, 2, head=c.head).eval()  # eval: BatchNorm takes a batch of one
+    n, leaves = [], [m for m in model.modules() if not list(m.children())]
+    hooks = [m.register_forward_hook(lambda m, i, o: n.append(o.numel() if isinstance(o, Tensor) else 0)) for m in leaves]
+    try:
+        with torch.no_grad(): model(torch.empty(1, 3, c.img_size, c.img_size, device='meta'))
+    finally: [h.remove() for h in hooks]
+    return 4 * (3 * c.img_size ** 2 + sum(n))
+
+def free_memory(dev) -> int: # bytes
+    "The memory free for a run on `dev`: the GPU's free memory, or the machine's available memory (`MemAvailable`, else all of it)"
+    dev = torch.device(dev)
+    if dev.type == 'cuda': return torch.cuda.mem_get_info(dev)[0]
+    try: return int(re.search(r'MemAvailable:\s+(\d+) kB', Path('/proc/meminfo').read_text())[1]) * 1024
+    except (OSError, TypeError): return os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES')
+
 def check_img_size(c:RunConfig):
-    "Refuse an image size whose CAM has a single cell (which says nothing about where), stating the least size the run's model takes"
+    "Refuse an image size whose batch would not fit in the device's memory (its layers' outputs, twice for the backward pass), before anything is allocated; then one whose CAM has a single cell (which says nothing about where), stating the least size the run's model takes"
+    need, dev = 2 * c.bs * activation_bytes(c), run_device(c.device)
+    if need > free_memory(dev):
+        raise ValueError(f'run parameter img_size {c.img_size}: a batch of {c.bs} images of arch {c.arch!r} needs about {need / 2**30:,.1f} GiB for its activations, '
+                         f'more than the {free_memory(dev) / 2**30:,.1f} GiB free on {dev}; lower --img_size or --bs')
     model = lint_model(c.arch, 2, head=c.head)  # never pretrained here: the shapes are the same, and nothing is downloaded
     if cam_side(model, c.img_size, c.cam_method, c.cam_layer) < 2:
         raise ValueError(f'run parameter img_size {c.img_size} is too small for arch {c.arch!r}: its CAM would be one cell; '
@@ -164,13 +186,14 @@ def train(out='.',           # where `models/` goes
           name:str=None,     # run name; default `<method>-<data>-seed<seed>`
           resume:bool=False, # go on from the run's checkpoint, if it was stopped
           overwrite:bool=False, # replace a finished run of the same name (once the new one has finished)
+          restart:bool=False, # delete the checkpoint of a stopped run of this name and train from the start
           cbs:list=None,     # more fastai callbacks for the fit
           quiet:bool=False,  # no progress bar or table
           **kwargs,          # the fields of `RunConfig`
          ) -> dict:          # the contents of `metrics.json`
     "Train one run as one transaction, under a lock: checkpoint every epoch in `<out>/models/.<name>.partial/`, write the run beside it, then swap it in as `<out>/models/<name>/`"
     c = RunConfig.make(**kwargs)
-    name = ifnone(name, f'{c.method}-{c.data}-seed{c.seed}')
+    name = check_name(ifnone(name, f'{c.method}-{c.data}-seed{c.seed}'))
     models = Path(out) / 'models'; folder, stage = models / name, models / f'.{name}.partial'
     ckpt, args = stage / 'checkpoint.pth', asdict(c)
     if rank_distrib(): return {**fit_run(c, checkpoint=ckpt, resume=resume, cbs=cbs, quiet=quiet)[1], 'out': str(out), 'name': name}  # under DDP only rank 0 writes
@@ -178,6 +201,7 @@ def train(out='.',           # where `models/` goes
         _tidy(folder)
         if folder.exists() and not overwrite:
             raise FileExistsError(f'{folder} holds a finished run: pass --overwrite to replace it (the old run stays until the new one has finished), or train under another --name')
+        if ckpt.exists() and not (resume or restart or overwrite): _kept(ckpt)
         if resume and ckpt.exists(): _same_args(stage / 'checkpoint.json', args)
         else: shutil.rmtree(stage, ignore_errors=True); write_json(args, stage / 'checkpoint.json')
         try: learn, res = fit_run(c, checkpoint=ckpt, resume=resume, cbs=cbs, quiet=quiet)
@@ -194,6 +218,12 @@ def train(out='.',           # where `models/` goes
 def _tidy(folder):
     "Clear what a process killed while saving `folder` may have left: a swap cut short, a half-written new run"
     restore_dir(folder); shutil.rmtree(folder.parent / f'.{folder.name}.new', ignore_errors=True)
+
+def _kept(ckpt):
+    "Refuse to throw away the checkpoint of a stopped run unasked, saying how far it got and what to pass"
+    s = read_checkpoint(ckpt)
+    raise FileExistsError(f"{ckpt.parent} holds the checkpoint of this run, stopped after {s['epoch'] + 1} of {s['n_epoch']} epochs: "
+                          'pass --resume to go on from it, or --restart to delete it and train from the start')
 
 def _same_args(fname, args):
     "Refuse to resume a checkpoint written with other arguments"

@@ -12,8 +12,8 @@ from .cam import *
 from .learner import *
 
 # %% auto #0
-__all__ = ['WEIGHTS', 'CONFIG', 'sha256', 'file_sha256', 'model_config', 'save_weights', 'load_config', 'check_run_files',
-           'load_weights']
+__all__ = ['WEIGHTS', 'CONFIG', 'sha256', 'file_sha256', 'record_sha256', 'model_config', 'save_weights', 'load_config',
+           'check_run_files', 'load_weights']
 
 # %% ../nbs/07_weights.ipynb #d67cd322
 WEIGHTS, CONFIG = 'weights.pt', 'model.json'
@@ -25,6 +25,10 @@ def sha256(data:bytes) -> str:
 def file_sha256(fname) -> str:
     "The SHA-256 of a file's bytes, as hex"
     return sha256(Path(fname).read_bytes())
+
+def record_sha256(cfg:dict) -> str:
+    "The SHA-256 of a `model.json`'s content without its own `record_sha256`, as canonical JSON (sorted keys)"
+    return sha256(json.dumps({k: v for k, v in cfg.items() if k != 'record_sha256'}, sort_keys=True).encode())
 
 def model_config(learn:Learner, # a `lint` Learner
                  arch:str,      # its `arch`, as given to `lint_model`
@@ -44,13 +48,13 @@ def save_weights(learn:Learner, # a `lint` Learner
                  head:str='cam',       # its `head`
                  run:dict=None, # more for `model.json`: a run's `params`, and `files`, the SHA-256 of the run's other files by name
                 ) -> Path:      # `folder`
-    "Write `learn.model`'s `state_dict` as `weights.pt` and its configuration, with the file's SHA-256, as `model.json`"
+    "Write `learn.model`'s `state_dict` as `weights.pt` and its configuration, with the file's SHA-256 and its own (`record_sha256`), as `model.json`"
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
     cfg = {**model_config(learn, arch, head), **(run or {})}
     with atomic_file(folder / WEIGHTS) as tmp:
         torch.save({k: v.cpu() for k, v in get_model(learn.model).state_dict().items()}, tmp)
         cfg['sha256'] = file_sha256(tmp)
-    write_json(cfg, folder / CONFIG)
+    write_json({**cfg, 'record_sha256': record_sha256(cfg)}, folder / CONFIG)
     return folder
 
 # %% ../nbs/07_weights.ipynb #15788f65
@@ -59,14 +63,21 @@ def _empty_dls(classes, groups, size, device=None) -> DataLoaders:
     one = pd.DataFrame({'file': [PILImage.create(np.zeros((8, 8, 3), np.uint8))], 'label': [classes[0]], 'group': [groups[0]], 'is_valid': [False]})
     return lint_block(classes, groups, size=size).dataloaders(one, bs=64, device=device, num_workers=0).new_empty()
 
-def load_config(folder) -> dict:
-    "`model.json` of a weights folder, checked"
+def load_config(folder,            # a weights folder
+                older:bool=False,  # also take a `model.json` of a lint that wrote no `record_sha256` (reports read old runs; loading a model never does)
+               ) -> dict:
+    "`model.json` of a weights folder, checked: its fields, its own SHA-256 (`record_sha256`) and its arch"
     f = Path(folder) / CONFIG
     if not f.exists(): raise FileNotFoundError(f'{f} not found: save the model with save_weights (lint_train does)')
     try: cfg = json.loads(f.read_text())
     except json.JSONDecodeError as e: raise ValueError(f'{f}: not valid JSON ({e})') from None
+    if not isinstance(cfg, dict): raise ValueError(f'{f}: not a lint model config (a JSON object)')
     missing = [k for k in ('format', 'arch', 'head', 'classes', 'groups', 'size', 'sha256') if k not in cfg]
     if missing or cfg['format'] != 'lint-weights': raise ValueError(f"{f}: not a lint model config (format 'lint-weights'); missing fields: {missing}")
+    if 'record_sha256' not in cfg and not older: raise ValueError(f'{f}: refused: it has no record_sha256 (its own hash: written by an older lint, or edited); train the run again')
+    if 'record_sha256' in cfg and cfg['record_sha256'] != record_sha256(cfg): raise ValueError(f'{f}: refused: its content does not match its record_sha256 (edited since it was written); train the run again')
+    if not known_arch(cfg['arch']):
+        raise ValueError(f"{f}: arch {cfg['arch']!r} is not a model lint knows ('small_cnn', a torchvision or a timm model name)")
     return cfg
 
 def check_run_files(folder, # a weights folder
