@@ -21,9 +21,9 @@ __all__ = ['CLASSES', 'PLACES', 'WATERBIRDS_CLASSES', 'KINDS', 'DIGIT_CLASSES', 
            'photo_background', 'digit_image', 'rgb_image', 'LintImage', 'BinaryMask', 'image_problem',
            'drop_unreadable', 'file_ids', 'check_labels', 'check_overlap', 'check_table', 'lint_table', 'read_csv',
            'require_columns', 'read_metadata', 'check_files', 'waterbirds_table', 'NameOf', 'decode_file', 'cache_file',
-           'cache_folder', 'file_stats', 'cache_stamp', 'content_hash', 'array_crc', 'build_cache', 'cache_problem',
-           'cache_array', 'cache_table', 'CachedItem', 'CachedDL', 'CachedWeightedDL', 'lint_block', 'class_weights',
-           'flip_rotate', 'lint_dls']
+           'cache_folder', 'file_stats', 'content_hash', 'array_crc', 'build_cache', 'cache_problem', 'cache_array',
+           'cache_table', 'CachedItem', 'CachedDL', 'CachedWeightedDL', 'lint_block', 'class_weights', 'flip_rotate',
+           'lint_dls']
 
 # %% ../nbs/00_data.ipynb #c3922bf7
 CLASSES = ('spots', 'patch')  # class names of the synthetic data (y = 0, 1)
@@ -551,7 +551,7 @@ class NameOf:
         return c if self.places is None else f'{c}/{self.places[int(row.place)]}'
 
 # %% ../nbs/00_data.ipynb #cd1adc66
-CACHE_VERSION = 2  # bump when `decode_file` changes what it makes; or what its record holds; old caches are then rebuilt
+CACHE_VERSION = 2  # bump when `decode_file` changes what it makes, or what its record holds: old caches are then rebuilt
 
 def decode_file(fname,           # an image or mask file
                 size:int=None,   # squish it to `size`×`size`, as `lint_block` does
@@ -581,10 +581,6 @@ def file_stats(files) -> list: # `[size, inode, ctime_ns, mtime_ns]` per file
     "What `os.stat` says of each file that changes whenever it is written: restoring its size and mtime leaves a new ctime (and a replaced file's new inode)"
     return [[s.st_size, s.st_ino, s.st_ctime_ns, s.st_mtime_ns] for s in map(os.stat, files)]
 
-def cache_stamp(stats:list) -> str: # a hash of `CACHE_VERSION` and `stats`
-    "What a cache's record compares first: equal stamps, and no file was touched since the cache was made"
-    return hashlib.sha1(json.dumps([CACHE_VERSION, stats]).encode()).hexdigest()
-
 def content_hash(fname) -> str: # hex
     "The SHA-1 of a file's bytes"
     return hashlib.sha1(Path(fname).read_bytes()).hexdigest()
@@ -609,7 +605,7 @@ def build_cache(files,            # the files, in cache order
             if t.shape != first.shape: raise ValueError(f'{f}: decodes to {tuple(t.shape)}, unlike {files[0]} ({tuple(first.shape)}); pass a size to resize every image to')
             arr[i] = t.numpy()
         arr.flush(); crc, shape = array_crc(arr), list(arr.shape); del arr
-    write_json(dict(version=CACHE_VERSION, n=len(files), shape=shape, crc=crc, stamp=cache_stamp(stats), stats=stats,
+    write_json(dict(version=CACHE_VERSION, shape=shape, crc=crc, stats=stats,
                     sha1=[content_hash(f) for f in files]), fname.with_suffix('.json'))  # last: a cache without it is not trusted
     return fname
 
@@ -621,13 +617,13 @@ def cache_problem(files, fname) -> str|None: # None, 'missing', 'stale' or 'dama
     except (OSError, ValueError): rec = None
     if not isinstance(rec, dict): return f'damaged: its record {rf.name} is not a JSON object'
     if rec.get('version') != CACHE_VERSION: return 'stale'  # made by another version of lint
-    if not {'stats', 'sha1', 'shape', 'crc', 'stamp'} <= set(rec): return f'damaged: its record {rf.name} lacks fields'
+    if not {'stats', 'sha1', 'shape', 'crc'} <= set(rec): return f'damaged: its record {rf.name} lacks fields'
     stats, hashes, shape, crc = rec['stats'], rec['sha1'], rec['shape'], rec['crc']
     if len(stats) != len(files): return 'stale'
     now = file_stats(files)
-    if cache_stamp(now) != rec['stamp']:
+    if now != stats:  # a file touched since the cache was made
         if any(content_hash(files[i]) != hashes[i] for i, (a, b) in enumerate(zip(now, stats)) if a != b): return 'stale'
-        with suppress(OSError): write_json({**rec, 'stats': now, 'stamp': cache_stamp(now)}, rf)  # touched, not changed: the record follows
+        with suppress(OSError): write_json({**rec, 'stats': now}, rf)  # touched, not changed: the record follows
     try: a = np.load(fname, mmap_mode='r')
     except (OSError, ValueError) as e: return f"damaged: {' '.join(str(e).split())[:100]}"
     if list(a.shape) != shape or a.dtype != np.uint8: return f'damaged: it holds {a.dtype} {list(a.shape)}, its record says uint8 {shape}'
