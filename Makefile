@@ -27,17 +27,26 @@ $(BIN)/nbdev_test: $(LOCK) settings.ini setup.py | $(UV)
 
 ## make lock: resolve settings.ini's requirements and the dev extra anew into requirements.lock (exact versions, hashes); a new lock moves numbers: rerun the README's tables and make golden in the same commit
 lock: | $(UV)
-	$(UV) pip compile setup.py --extra dev --generate-hashes --python-version 3.11 $(shell $(PYTHON) tools/pip_sources.py --lock) --custom-compile-command "make lock" -q -o $(LOCK)
+	$(UV) pip compile setup.py --extra dev --generate-hashes --python-version 3.11 $(shell $(PYTHON) tools/pip_sources.py --lock) --custom-compile-command "make lock" --refresh-package lint_nb -q -o $(LOCK)
 	@echo "$(LOCK) rewritten: make test (its golden run) says whether numbers moved"
 
-## make test: nbdev_test, then check that nbdev_export and the README are in sync with the notebooks, that nbdev_proc_nbs (the docs' first step) runs cleanly and that no committed output holds a warning or a machine path
+# the cells flagged slurm (nbs/11b_slurm.ipynb) run against a real Slurm when `scontrol ping` answers; .ci/run starts one (../shared/slurm/start.sh, as root) and sets REQUIRE_SLURM=1, which makes its absence an error
+SLURM := $(shell scontrol ping >/dev/null 2>&1 && echo slurm)
+define slurm_note
+	@if [ -z "$(SLURM)" ] && [ -n "$(REQUIRE_SLURM)" ]; then echo "REQUIRE_SLURM is set, but no Slurm answers scontrol ping: start one with bash ../shared/slurm/start.sh (as root)"; exit 1; fi
+	@if [ -z "$(SLURM)" ]; then echo "No Slurm answers scontrol ping: skipping the cells flagged slurm (nbs/11b_slurm.ipynb); bash ../shared/slurm/start.sh (as root) starts one on this machine"; fi
+endef
+
+## make test: nbdev_test (with the cells flagged slurm where a Slurm runs), then check that nbdev_export and the README are in sync with the notebooks, that nbdev_proc_nbs (the docs' first step) runs cleanly and that no committed output holds a warning or a machine path
 test: $(BIN)/nbdev_test
-	$(BIN)/nbdev_test --n_workers 2 --timing
+	$(slurm_note)
+	$(BIN)/nbdev_test --n_workers 2 --timing $(if $(SLURM),--flags slurm)
 	$(MAKE) --no-print-directory check-export check-readme check-docs check-outputs check-wheel
 
 ## make test-all: also the cells flagged slow
 test-all: $(BIN)/nbdev_test
-	$(BIN)/nbdev_test --n_workers 2 --timing --flags slow
+	$(slurm_note)
+	$(BIN)/nbdev_test --n_workers 2 --timing --flags "slow $(SLURM)"
 	$(MAKE) --no-print-directory check-export check-readme check-docs check-outputs check-wheel
 
 ## make golden: rerun the golden run (nbs/14_golden.ipynb) and rewrite nbs/golden.json, printing what moved: for a change that means to move numbers (say why in its commit)

@@ -15,7 +15,8 @@ from .data import image_problem, check_name, file_lock, restore_dir
 from .safety import NonFiniteLoss
 from .config import add_config_args, split_grid, recipe_text
 from .train import train, run_dls, NotTrained
-from .sweep import sweep, sweep_grid, SweepStopped
+from .sweep import sweep, sweep_grid, SweepStopped, LocalExecutor
+from .slurm import SlurmConfig, SlurmExecutor, add_slurm_args, slurm_options
 from .report import write_report, sweep_results
 from fastcore.script import call_parse, Param  # after the star imports, which bring another `Param`
 
@@ -59,24 +60,34 @@ def lint_sweep(argv:list=None, # the options; default `sys.argv[1:]`
                prog:str='lint_sweep', # the name in the usage line
               ):
     "Run a grid of configurations through the experiment notebook with papermill, skipping finished runs; write and print the report"
-    p = argparse.ArgumentParser(prog=prog, description=lint_sweep.__doc__)
+    p = argparse.ArgumentParser(prog=prog, description=lint_sweep.__doc__, allow_abbrev=False)  # no abbreviations: --slurm_<name> passes on to submitit
     p.add_argument('--name', default='effect', help='sweep name: the report goes to <root>/<name>/report.md (default: effect)')
     p.add_argument('--root', default='experiments', help='folder for runs/ and the sweep folders (default: experiments)')
-    p.add_argument('--jobs', type=int, default=1, help='runs at once (one per GPU where there are GPUs) (default: 1)')
+    p.add_argument('--jobs', type=int, help='runs at once (default: 1 here, one per GPU where there are GPUs; on Slurm, as many as it allows)')
     p.add_argument('--retry_failed', action='store_true', help='run again the runs that failed')
     p.add_argument('--notebook', help='the experiment notebook to run (default: the one shipped with lint_nb)')
-    args = vars(add_config_args(p, grid=True, aliases={'method': ['--methods'], 'seed': ['--seeds']}, defaults=SWEEP_DEFAULTS).parse_args(argv))
+    p.add_argument('--executor', choices=('local', 'slurm'), default='local', help='where the runs run: this machine, or Slurm jobs through submitit (default: local)')
+    p.add_argument('--no_wait', action='store_true', help='--executor slurm: submit and return; the same command later, or lint_report, collects the runs')
+    add_slurm_args(add_config_args(p, grid=True, aliases={'method': ['--methods'], 'seed': ['--seeds']}, defaults=SWEEP_DEFAULTS))
+    known, rest = p.parse_known_args(argv)
+    args = vars(known)
     name, root, jobs, retry, nb = args.pop('name'), Path(args.pop('root')).resolve(), args.pop('jobs'), args.pop('retry_failed'), args.pop('notebook')
-    grid = {**SWEEP_DEFAULTS, **split_grid(args)}
-    for k in ('path', 'masks'):  # the runs work in their own folders: their data by absolute path
-        if k in grid: grid[k] = [str(Path(v).resolve()) for v in L(grid[k])]
+    how, wait = args.pop('executor'), not args.pop('no_wait')
     try:
+        cfg, extra = slurm_options(args, rest)
+        if how == 'local' and (not wait or extra or cfg != SlurmConfig()): raise ValueError('--no_wait and the --slurm_ options are for --executor slurm')
+        executor = SlurmExecutor(cfg, jobs, wait, **extra) if how == 'slurm' else LocalExecutor(jobs or 1)
+        grid = {**SWEEP_DEFAULTS, **split_grid(args)}
+        for k in ('path', 'masks'):  # the runs work in their own folders: their data by absolute path
+            if k in grid: grid[k] = [str(Path(v).resolve()) for v in L(grid[k])]
         runs = sweep_grid(**grid)
         for r in dict.fromkeys(c.recipe for c in runs if c.recipe): print(recipe_text(r), flush=True)
-        sweep(name, runs, root, jobs, notebook=nb and Path(nb).resolve(), retry_failed=retry)
+        status = sweep(name, runs, root, notebook=nb and Path(nb).resolve(), retry_failed=retry, executor=executor)
     except FAULTS as e: _fail(prog, e)
     except SweepStopped as e: print(f'{prog}: {e}', file=sys.stderr); sys.exit(128 + e.signum)
     except KeyboardInterrupt: print(f'{prog}: stopped by SIGINT before any run began', file=sys.stderr); sys.exit(130)
+    queued = sum(s == 'queued' for s in status.values())
+    if queued: print(f'{prog}: {queued} run(s) queued or running on Slurm; the same command collects them once they have finished (or lint_report {root / "runs"})'); return
     print((root / name / 'report.md').read_text())
     failed = [r for _, run, r in sweep_results(root / name, root) if run is None]
     if failed: print(f'{prog}: {len(failed)} of {len(runs)} runs failed or did not run (see the report)', file=sys.stderr); sys.exit(1)

@@ -12,12 +12,13 @@ from .datasets import DATASETS, GENERATED
 from .swap import SWAP_MASKS
 from .cam import CAM_METHODS
 from .loss import PRIORS, SCHEDULES, takes
+from .track import reporters
 from .learner import METHODS, METHOD_ALIASES, PRECISIONS, OPTIMISERS
 
 # %% auto #0
 __all__ = ['RECIPES', 'RECIPE_SOURCES', 'CHOICES', 'ONLY', 'PRIOR_KEYS', 'SCHEDULE_KEYS', 'DATA_KEYS', 'NEEDS', 'ID_FIELDS',
-           'ONE_VALUE', 'RunConfig', 'field_docs', 'recipe_fields', 'recipe_text', 'run_id', 'config_grid',
-           'add_config_args', 'split_grid']
+           'WATCH_FIELDS', 'ONE_VALUE', 'RunConfig', 'field_docs', 'recipe_fields', 'recipe_text', 'run_id',
+           'config_grid', 'add_config_args', 'split_grid']
 
 # %% ../nbs/08_config.ipynb #1a8befb5
 @dataclass(frozen=True)
@@ -70,6 +71,8 @@ class RunConfig:
     device: str = 'auto'          # auto (this process's GPU when there is one), cpu, cuda or cuda:<n>
     precision: str = 'auto'       # auto (fp32 on the CPU and for small_cnn, else bf16, or fp16 without it), fp32, bf16 or fp16
     cache: bool = True            # decode the images once into a uint8 cache beside the data (False: every epoch)
+    report_to: str = None         # watch the run as it trains: mlflow, tensorboard, or both comma-separated (Hugging Face's report_to; see the track notebook)
+    tracking_uri: str = None      # report_to mlflow: the MLflow store; unset, MLFLOW_TRACKING_URI, else mlflow.db beside the run folders (offline)
 
 # %% ../nbs/08_config.ipynb #454d934d
 RECIPES = {  # published settings, by name: the fields each sets (see `RECIPE_SOURCES`)
@@ -178,6 +181,7 @@ def check(self):
     if self.clip is not None and self.clip < 0: raise ValueError(f'run parameter clip must be at least 0, got {self.clip}')
     if self.swap_warmup is not None and not 0 <= self.swap_warmup <= 1: raise ValueError(f'run parameter swap_warmup must be between 0 and 1 (a share of training), got {self.swap_warmup}')
     if self.shift is not None and not 0 <= self.shift <= 0.5: raise ValueError(f'run parameter shift must be between 0 and 0.5 (of the image side), got {self.shift}')
+    if self.tracking_uri is not None and 'mlflow' not in reporters(self.report_to): raise ValueError(f'run parameter tracking_uri is for report_to mlflow only; this run has report_to {self.report_to!r}')
     if self.weights is not None and self.pretrained: raise ValueError('run parameters pretrained and weights: give one (pretrained downloads the weights, weights reads them from a file)')
 
 @patch_to(RunConfig)
@@ -199,7 +203,8 @@ def why_not(self, name:str) -> str:
 @patch_to(RunConfig)
 def canonical(self) -> RunConfig:
     "This configuration with the method's current name, `balance` decided, and `None` for every field that does not apply"
-    c = replace(self, method=METHOD_ALIASES.get(self.method, self.method), balance=self.data == 'caltech256' if self.balance is None else self.balance)
+    c = replace(self, method=METHOD_ALIASES.get(self.method, self.method), balance=self.data == 'caltech256' if self.balance is None else self.balance,
+                report_to=','.join(reporters(self.report_to)) or None)
     return replace(c, **{f.name: None for f in fields(c) if not c.applies(f.name)})
 
 @patch_to(RunConfig)
@@ -226,11 +231,12 @@ def needs(self) -> list: # drawn from `NEEDS`, empty when the run uses none of t
 # %% ../nbs/08_config.ipynb #5ae946a4
 ID_FIELDS = ('method', 'data', 'path', 'masks', 'columns', 'n_test', 'p', 'n_train', 'balance', 'epochs', 'img_size', 'bs', 'lr', 'seed', 'arch', 'pretrained', 'head',
              'cam_method', 'cam_layer', 'schedule', 'weight', 'prior', 'which', 'kernel', 'sigma', 'swap', 'eta', 'device', 'precision', 'cache')  # the fields of the first `RunConfig`
+WATCH_FIELDS = ('report_to', 'tracking_uri')  # where a run is watched: they change nothing it computes, so never its id
 
 def _identity(c):
-    "What a run id hashes: the fields of the first `RunConfig`, and a later field only where it is not its default, so that adding an option keeps every id"
+    "What a run id hashes: the fields of the first `RunConfig`, and a later field only where it is not its default, so that adding an option keeps every id (and never `WATCH_FIELDS`)"
     d = {f.name: f.default for f in fields(c)}
-    return {k: v for k, v in asdict(c).items() if k in ID_FIELDS or (v is not None and v != d[k])}  # None: a field that does not apply
+    return {k: v for k, v in asdict(c).items() if k in ID_FIELDS or (k not in WATCH_FIELDS and v is not None and v != d[k])}  # None: a field that does not apply
 
 def run_id(config:RunConfig|dict, # a configuration, or the parameters of one
           ) -> str:               # e.g. `synthetic-camloss-p0.95-seed0-1a2b3c`
@@ -277,7 +283,7 @@ def add_config_args(parser:argparse.ArgumentParser, # the command's parser
                            choices=None if grid else ch, metavar=('{' + ','.join(ch) + '}') if ch else f.type.upper(), help=h)
     return parser
 
-ONE_VALUE = ('columns',)  # fields whose one value holds commas (`image=path,label=species`): never a grid
+ONE_VALUE = ('columns', 'report_to')  # fields whose one value holds commas (`image=path,label=species`): never a grid
 
 def split_grid(args:dict) -> dict: # field → its value, or a list of values
     "The comma-separated values of `lint_sweep`'s options, split (but not those of `ONE_VALUE`)"

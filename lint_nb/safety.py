@@ -4,7 +4,7 @@
 
 # %% ../nbs/04d_safety.ipynb #45236488
 from __future__ import annotations
-import pickle, random
+import pickle, random, time
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
 from .data import atomic_file
@@ -81,7 +81,7 @@ def read_checkpoint(fname,            # a checkpoint written by `Checkpoint`
 
 # %% ../nbs/04d_safety.ipynb #f3966475
 class Checkpoint(SkipToEpoch):
-    "After every epoch, save the model, the optimiser, the callbacks' `checkpoint_state` and the generators to `fname`; with `resume`, skip the epochs it holds and go on from there"
+    "After every epoch, save the model, the optimiser, the callbacks' `checkpoint_state`, the generators and the seconds trained so far to `fname`; with `resume`, skip the epochs it holds and go on from there"
     order = SkipToEpoch.order
     def __init__(self, fname,            # the checkpoint file (written atomically)
                  resume:bool=False,      # continue from `fname` when it exists
@@ -89,9 +89,10 @@ class Checkpoint(SkipToEpoch):
         super().__init__(0); self.fname, self.resume, self.state = Path(fname), resume, None
 
     def before_fit(self):
-        self._skip_to, self.state = 0, None
+        self._skip_to, self.state, self.seconds_restored, self.t0 = 0, None, 0., time.time()
         if not (self.resume and self.fname.exists()): return
         self.state = read_checkpoint(self.fname, self.dls.device)
+        self.seconds_restored = self.state.get('seconds', 0.)  # the fit's time before it was stopped
         if self.state['n_epoch'] != self.n_epoch:
             raise ValueError(f"{self.fname}: written by a fit of {self.state['n_epoch']} epochs, but this fit has {self.n_epoch}; the schedules would differ")
         self._skip_to = self.state['epoch'] + 1
@@ -116,7 +117,7 @@ class Checkpoint(SkipToEpoch):
         if self.epoch < self._skip_to or rank_distrib(): return  # a skipped epoch; only rank 0 writes
         cbs = {f'{cb.name}.{k}': getattr(cb, k) for cb in self.cbs for k in getattr(cb, 'checkpoint_state', ())}
         state = dict(epoch=self.epoch, n_epoch=self.n_epoch, model=get_model(self.model).state_dict(), opt=_plain(self.opt.state_dict()),
-                     cbs=cbs, rng=rng_state(self.learn))
+                     cbs=cbs, rng=rng_state(self.learn), seconds=self.seconds_restored + time.time() - self.t0)
         with atomic_file(self.fname) as tmp: torch.save(state, tmp)
 
 # %% ../nbs/04d_safety.ipynb #bfc460a3

@@ -16,9 +16,11 @@ from .config import RunConfig, run_id, config_grid
 from .report import write_sweep_report
 from .learner import run_device
 from .train import check_img_size
+from .track import reporters, tracking_uri, mlflow_experiment
 
 # %% auto #0
-__all__ = ['sweep_grid', 'experiment_notebook', 'run_status', 'Stopper', 'run_one', 'check_data', 'SweepStopped', 'sweep']
+__all__ = ['sweep_grid', 'experiment_notebook', 'run_status', 'Stopper', 'run_one', 'LocalExecutor', 'check_data', 'SweepStopped',
+           'sweep']
 
 # %% ../nbs/11_sweep.ipynb #dc69af78
 def sweep_grid(method=('erm', 'camloss', 'groupdro'), # methods to compare
@@ -51,7 +53,7 @@ os.execv(sys.argv[2], sys.argv[2:])'''
 
 class Stopper:
     "Stop a sweep's papermill runs on SIGINT or SIGTERM: the runs in flight get SIGINT (papermill then shuts its kernel down), and no new run begins"
-    def __init__(self): self.signum, self.procs, self.lock, self.old = None, set(), threading.Lock(), {}
+    def __init__(self): self.signum, self.procs, self.lock, self.old = None, set(), threading.RLock(), {}  # re-entrant: a signal's handler may run while this thread holds it
     def __enter__(self):
         if threading.current_thread() is threading.main_thread():  # only there can Python take signals
             for s in (signal.SIGINT, signal.SIGTERM): self.old[s] = signal.signal(s, self.stop)
@@ -117,6 +119,27 @@ def _slots(jobs):
     threads = str(max(1, (os.cpu_count() or 1) // jobs))
     return [{'OMP_NUM_THREADS': threads, 'MKL_NUM_THREADS': threads}] * jobs
 
+class LocalExecutor:
+    "Run a sweep's runs on this machine, `jobs` at once, each a papermill process: one per GPU where there are GPUs, else a share of the CPU threads"
+    def __init__(self, jobs:int=1): self.jobs = jobs
+    def check(self, runs:list): "Nothing to check: this machine runs them"
+    def __call__(self, runs:list, rdir:Path, notebook=None, retry_failed=False, quiet=False, env=None) -> dict: # run id → status
+        "Run `runs` in `rdir`, printing a line as each ends; on SIGINT or SIGTERM stop them and raise `SweepStopped`"
+        slots, status = Queue(), {}
+        for s in _slots(self.jobs): slots.put({**s, **(env or {})})
+        with Stopper() as stopper:
+            def _go(c):
+                e = slots.get()
+                try: return run_one(c, rdir, notebook, e, retry_failed, stopper)
+                finally: slots.put(e)
+            with ThreadPoolExecutor(self.jobs) as ex:
+                futs = [ex.submit(_go, c) for c in runs]
+                for k, f in enumerate(as_completed(futs), 1):
+                    rid, st, secs = f.result(); status[rid] = st
+                    if not quiet and st != 'stopped': print(f'[{k}/{len(futs)}] {st:7} {rid}' + (f' ({secs:.0f} s)' if secs else ''), flush=True)
+        if stopper.signum: raise SweepStopped(stopper.signum, sum(s == 'stopped' for s in status.values()))
+        return status
+
 # %% ../nbs/11_sweep.ipynb #8a2e7a25
 def check_data(runs:list): # `RunConfig`s
     "Check what each run needs before the first one starts: its device, a model that takes its image size, and its data set, read once (making the synthetic ones, or the Caltech split)"
@@ -139,25 +162,17 @@ def sweep(name:str,            # the sweep's name: its report goes to `<root>/<n
           notebook=None,       # the experiment notebook; default `experiment_notebook()`
           retry_failed:bool=False, # run again the runs that failed before
           quiet:bool=False,    # no progress lines
+          executor=None,       # what runs them: default `LocalExecutor(jobs)`; a `SlurmExecutor` (slurm notebook) submits them to Slurm
          ) -> dict:            # run id → status
-    "Check every configuration and data set, run every one that has not finished, then write the sweep's report; on SIGINT or SIGTERM, stop the runs and raise `SweepStopped`"
+    "Check every configuration and data set, have `executor` run every one that has not finished, then write the sweep's report; on SIGINT or SIGTERM, stop the runs and raise `SweepStopped`"
     check_name(name, 'sweep name')
     runs = [c if isinstance(c, RunConfig) else RunConfig.make(**c) for c in runs]
-    root = Path(root); rdir = root / 'runs'
+    root, executor = Path(root), executor or LocalExecutor(jobs)
+    executor.check(runs)
     check_data(runs)
-    slots = Queue(); [slots.put(s) for s in _slots(jobs)]
-    status = {}
-    with Stopper() as stopper:
-        def _go(c):
-            env = slots.get()
-            try: return run_one(c, rdir, notebook, env, retry_failed, stopper)
-            finally: slots.put(env)
-        with ThreadPoolExecutor(jobs) as ex:
-            futs = [ex.submit(_go, c) for c in runs]
-            for k, f in enumerate(as_completed(futs), 1):
-                rid, st, secs = f.result(); status[rid] = st
-                if not quiet and st != 'stopped': print(f'[{k}/{len(futs)}] {st:7} {rid}' + (f' ({secs:.0f} s)' if secs else ''), flush=True)
-    if stopper.signum: raise SweepStopped(stopper.signum, sum(s == 'stopped' for s in status.values()))
+    for uri in dict.fromkeys(tracking_uri(c, root / 'runs') for c in runs if 'mlflow' in reporters(c.report_to)): mlflow_experiment(uri, name)  # made once, before runs share it
+    env = {'MLFLOW_EXPERIMENT_NAME': os.environ.get('MLFLOW_EXPERIMENT_NAME', name)}  # runs that report to MLflow do so in the sweep's experiment
+    status = executor(runs, root / 'runs', notebook, retry_failed, quiet, env)
     write_json({'runs': [run_id(c) for c in runs], 'params': [asdict(c) for c in runs]}, root / name / 'sweep.json')
-    write_sweep_report(root / name, root)
+    if 'queued' not in status.values(): write_sweep_report(root / name, root)  # else a later sweep, or lint_report, collects them
     return status

@@ -18,6 +18,7 @@ from .dfr import dfr
 from .safety import *
 from .weights import *
 from .config import *
+from .track import tracking
 from .cam import lint_model, cam_side, min_img_size
 
 # %% auto #0
@@ -162,7 +163,8 @@ def fit_run(config:RunConfig=None, # the run; default `RunConfig.make(**kwargs)`
             else: fit_learner(learn, c.epochs, c.lr)
     if learn.train_iter == 0 and not (ckpt and ckpt.epochs_restored): raise NotTrained('the fit ended without a training step (a callback cancelled it?): nothing to score')
     if c.method == 'dfr': extra['dfr'] = dfr(learn, seed=c.seed)
-    res = dict(method=c.method, seed=c.seed, data=c.data, epochs=c.epochs, train_time_s=round(time.time() - t0, 2), data_path=str(folder), device=str(dev),
+    if ckpt and ckpt.epochs_restored: extra['resumed'] = dict(epochs=ckpt.epochs_restored, train_time_s=round(ckpt.seconds_restored, 2))  # and the time counts both fits
+    res = dict(method=c.method, seed=c.seed, data=c.data, epochs=c.epochs, train_time_s=round(time.time() - t0 + ckpt.seconds_restored if ckpt else time.time() - t0, 2), data_path=str(folder), device=str(dev),
                precision=precision, threads=torch.get_num_threads(), epoch_kept=best.best_epoch if best else c.epochs - 1, needs=c.needs(), **extra,
                params=asdict(c), valid=scores(learn, 1), test=scores(learn, 2))
     bad = [s for s in ('valid', 'test') if res[s]['loss'] is None]
@@ -204,14 +206,16 @@ def train(out='.',           # where `models/` goes
         if ckpt.exists() and not (resume or restart or overwrite): _kept(ckpt)
         if resume and ckpt.exists(): _same_args(stage / 'checkpoint.json', args)
         else: shutil.rmtree(stage, ignore_errors=True); write_json(args, stage / 'checkpoint.json')
-        try: learn, res = fit_run(c, checkpoint=ckpt, resume=resume, cbs=cbs, quiet=quiet)
-        except BaseException:
-            if not ckpt.exists(): shutil.rmtree(stage, ignore_errors=True)  # it failed before its first epoch ended (bad input, say): leave nothing behind
-            raise
-        res.update(out=str(out), name=name)
-        new = models / f'.{name}.new'
-        try: save_run(learn, res, new); swap_dir(new, folder)
-        finally: shutil.rmtree(new, ignore_errors=True)  # a failed save leaves the old run, and the checkpoint: --resume saves again
+        with tracking(c, name, stage, models, Path(out) / 'tensorboard' / name) as tr:  # MLflow and TensorBoard, if the run reports to them
+            try: learn, res = fit_run(c, checkpoint=ckpt, resume=resume, cbs=L(cbs) + tr.cbs, quiet=quiet)
+            except BaseException:
+                if not ckpt.exists(): shutil.rmtree(stage, ignore_errors=True)  # it failed before its first epoch ended (bad input, say): leave nothing behind
+                raise
+            res.update(out=str(out), name=name)
+            new = models / f'.{name}.new'
+            try: save_run(learn, res, new); swap_dir(new, folder)
+            finally: shutil.rmtree(new, ignore_errors=True)  # a failed save leaves the old run, and the checkpoint: --resume saves again
+            tr.finish(learn, folder)
         shutil.rmtree(stage)
     return res
 
