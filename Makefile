@@ -12,7 +12,7 @@ UV := $(VENV)/uv/bin/uv
 # the package sources pip is configured with here (uv reads no pip.conf)
 SOURCES = $(shell $(PYTHON) tools/pip_sources.py)
 
-.PHONY: test test-all export check-export check-docs check-outputs check-wheel experiment ablation counterfactual translation waterbirds caltech lab docs readme check-readme bench clean lock golden
+.PHONY: test test-slurm test-all export check-export check-docs check-outputs check-wheel experiment ablation counterfactual translation waterbirds caltech lab docs readme check-readme bench clean lock golden
 
 $(UV):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,23 +30,20 @@ lock: | $(UV)
 	$(UV) pip compile setup.py --extra dev --generate-hashes --python-version 3.11 $(shell $(PYTHON) tools/pip_sources.py --lock) --custom-compile-command "make lock" --refresh-package lint_nb -q -o $(LOCK)
 	@echo "$(LOCK) rewritten: make test (its golden run) says whether numbers moved"
 
-# the cells flagged slurm (nbs/11b_slurm.ipynb) run against a real Slurm when `scontrol ping` answers; .ci/run starts one (../shared/slurm/start.sh, as root) and sets REQUIRE_SLURM=1, which makes its absence an error
-SLURM := $(shell scontrol ping >/dev/null 2>&1 && echo slurm)
-define slurm_note
-	@if [ -z "$(SLURM)" ] && [ -n "$(REQUIRE_SLURM)" ]; then echo "REQUIRE_SLURM is set, but no Slurm answers scontrol ping: start one with bash ../shared/slurm/start.sh (as root)"; exit 1; fi
-	@if [ -z "$(SLURM)" ]; then echo "No Slurm answers scontrol ping: skipping the cells flagged slurm (nbs/11b_slurm.ipynb); bash ../shared/slurm/start.sh (as root) starts one on this machine"; fi
-endef
-
-## make test: nbdev_test (with the cells flagged slurm where a Slurm runs), then check that nbdev_export and the README are in sync with the notebooks, that nbdev_proc_nbs (the docs' first step) runs cleanly and that no committed output holds a warning or a machine path
+## make test: nbdev_test, then check that nbdev_export and the README are in sync with the notebooks, that nbdev_proc_nbs (the docs' first step) runs cleanly and that no committed output holds a warning or a machine path
 test: $(BIN)/nbdev_test
-	$(slurm_note)
-	$(BIN)/nbdev_test --n_workers 2 --timing $(if $(SLURM),--flags slurm)
+	$(BIN)/nbdev_test --n_workers 2 --timing
+	@echo "The cells flagged slurm (nbs/11b_slurm.ipynb) are not in make test: make test-slurm runs them against a running Slurm (bash ../shared/slurm/start.sh starts one, as root)"
 	$(MAKE) --no-print-directory check-export check-readme check-docs check-outputs check-wheel
+
+## make test-slurm: the cells flagged slurm (nbs/11b_slurm.ipynb), against a real Slurm that answers scontrol ping (.ci/run starts one with ../shared/slurm/start.sh, as root)
+test-slurm: $(BIN)/nbdev_test
+	@scontrol ping >/dev/null 2>&1 || { echo "make test-slurm needs a running Slurm (scontrol ping): bash ../shared/slurm/start.sh starts a one-node one on this machine, as root"; exit 1; }
+	$(BIN)/nbdev_test --path nbs/11b_slurm.ipynb --flags slurm --timing
 
 ## make test-all: also the cells flagged slow
 test-all: $(BIN)/nbdev_test
-	$(slurm_note)
-	$(BIN)/nbdev_test --n_workers 2 --timing --flags "slow $(SLURM)"
+	$(BIN)/nbdev_test --n_workers 2 --timing --flags slow
 	$(MAKE) --no-print-directory check-export check-readme check-docs check-outputs check-wheel
 
 ## make golden: rerun the golden run (nbs/14_golden.ipynb) and rewrite nbs/golden.json, printing what moved: for a change that means to move numbers (say why in its commit)

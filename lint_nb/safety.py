@@ -135,7 +135,9 @@ class KeepBest(SaveModelCallback):
         TrackerCallback.after_epoch(self)  # updates `best` and `new_best` (SaveModelCallback's own would also print)
         if self.new_best: self.best_epoch = self.epoch; self._save(self.fname)
 
-    def _save(self, name): save_model(f'{name}.pth', self.learn.model, None)  # the path as given (`learn.save` would also make models/ in the working folder)
+    def _save(self, name):
+        Path(name).parent.mkdir(parents=True, exist_ok=True)
+        save_model(f'{name}.pth', self.learn.model, None)  # the path as given (`learn.save` would also make models/ in the working folder)
 
     def after_fit(self, **kwargs):
         distrib_barrier()  # under DDP, rank 0 has written it

@@ -56,7 +56,9 @@ def check_cluster(c:SlurmConfig, # what each run asks for
                  ):
     "Refuse, in one line each, what Slurm would refuse later or never run: no `sbatch`, a bad time or memory, an unknown partition, GPUs where it has none, an unknown submitit parameter"
     if not shutil.which('sbatch'): raise OSError('executor slurm: no sbatch on the PATH; run lint_sweep where Slurm is installed (a login node), or use --executor local')
-    slurm_minutes(c.time)
+    if c.signal_delay + 60 >= slurm_minutes(c.time) * 60:  # Slurm signals up to a minute early: a job could be stopped before its run begins
+        raise ValueError(f'slurm signal_delay {c.signal_delay}: a time limit of {c.time} leaves no time to train, as Slurm may signal up to 60 s earlier; '
+                         'lower --slurm_signal_delay or raise --slurm_time')
     if c.cpus < 1 or c.gpus < 0: raise ValueError(f'slurm cpus must be at least 1 and gpus at least 0, got cpus={c.cpus}, gpus={c.gpus}')
     if c.mem is not None and not re.fullmatch(r'\d+[KMGT]?', str(c.mem)): raise ValueError(f"slurm mem {c.mem!r}: expected a size such as 16G or 500M")
     parts = partitions()
@@ -119,8 +121,10 @@ class SweepDetached(SweepStopped):
         Exception.__init__(self, f'stopped waiting ({signal.Signals(signum).name}): {len(jobs)} Slurm job(s) go on; the same command, or lint_report, '
                                  f"collects them; to cancel them: scancel {' '.join(jobs)}")
 
-class _Term(Exception): "SIGTERM, while waiting"
-def _raise_term(signum, frame): raise _Term()
+class _Signal(Exception):
+    "SIGINT or SIGTERM, while waiting"
+    def __init__(self, signum): self.signum = signum
+def _raise_signal(signum, frame): raise _Signal(signum)
 
 # %% ../nbs/11b_slurm.ipynb #b6b113e6
 class SlurmExecutor:
@@ -170,7 +174,8 @@ def submit(self, runs:list, rdir:Path, notebook=None, env=None) -> dict: # run i
 def collect(self, jobs:dict, rdir:Path, quiet=False) -> dict: # run id → 'done', 'failed' or 'lost'
     "Wait until every job of `jobs` (run id → job id) has ended, printing a line as each run does; on SIGINT or SIGTERM stop waiting, leave the jobs running and raise `SweepDetached`"
     status, n = {}, len(jobs)
-    old = signal.signal(signal.SIGTERM, _raise_term) if threading.current_thread() is threading.main_thread() else None
+    main = threading.current_thread() is threading.main_thread()  # only there can Python take signals; set both, as a parent may have ignored SIGINT
+    old = {s: signal.signal(s, _raise_signal) for s in (signal.SIGINT, signal.SIGTERM)} if main else {}
     try:
         while len(status) < n:
             states = job_states()
@@ -183,10 +188,10 @@ def collect(self, jobs:dict, rdir:Path, quiet=False) -> dict: # run id → 'done
                 print(f'[{len(status)}/{n}] {status[rid]:7} {rid}' + (f' ({secs:.0f} s of training)' if secs else '')
                       + (f': job {job} ended without a result (cancelled, or its node was lost); the same command submits it again' if st == 'todo' else ''), flush=True)
             if len(status) < n: time.sleep(self.poll)
-    except (KeyboardInterrupt, _Term) as e:
-        raise SweepDetached(signal.SIGTERM if isinstance(e, _Term) else signal.SIGINT, [j for r, j in jobs.items() if r not in status]) from None
+    except (KeyboardInterrupt, _Signal) as e:
+        raise SweepDetached(getattr(e, 'signum', signal.SIGINT), [j for r, j in jobs.items() if r not in status]) from None
     finally:
-        if old is not None: signal.signal(signal.SIGTERM, old)
+        for s, h in old.items(): signal.signal(s, h)
     return status
 
 # %% ../nbs/11b_slurm.ipynb #914fea99
