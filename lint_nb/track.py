@@ -9,14 +9,13 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
-from fastai.callback.tensorboard import TensorBoardCallback
 from .data import write_json
 from .weights import CONFIG
 from .vis import save_cams
 
 # %% auto #0
-__all__ = ['REPORTERS', 'reporters', 'epoch_values', 'LintTensorBoard', 'MLflowCallback', 'tracking_uri', 'mlflow_experiment',
-           'Tracker', 'tracking']
+__all__ = ['REPORTERS', 'reporters', 'epoch_values', 'tensorboard_callback', 'MLflowCallback', 'tracking_uri',
+           'mlflow_experiment', 'Tracker', 'tracking']
 
 # %% ../nbs/07b_track.ipynb #5efdc738
 REPORTERS = ('mlflow', 'tensorboard')  # where a run can be watched: `RunConfig.report_to`, comma-separated (Hugging Face's `report_to`)
@@ -41,14 +40,16 @@ def epoch_values(learn:Learner) -> dict: # name → value, without `epoch` and `
     return {n: float(v) for n, v in zip(r.metric_names, r.log) if n not in ('epoch', 'time') and isinstance(v, (int, float, np.floating)) and math.isfinite(v)}
 
 # %% ../nbs/07b_track.ipynb #711bd032
-class LintTensorBoard(TensorBoardCallback, _Trained):
-    "fastai's `TensorBoardCallback` without the model graph or prediction images, logging only the finite values of epochs that trained (per-group accuracies included)"
-    def __init__(self, log_dir): super().__init__(log_dir, trace_model=False, log_preds=False)
-    def before_epoch(self): _Trained.before_epoch(self)
-    def after_epoch(self):
-        if not self.trained: return
-        for n, v in epoch_values(self.learn).items():
-            if n != 'train_loss': self.writer.add_scalar(n, v, self.train_iter)
+def tensorboard_callback(log_dir, # where the event files go
+                        ) -> Callback:
+    "fastai's `TensorBoardCallback` without the model graph or prediction images, logging only the finite values of epochs that trained (per-group accuracies included); tensorboard is imported here, by runs that report to it"
+    from fastai.callback.tensorboard import TensorBoardCallback
+    class LintTensorBoard(TensorBoardCallback, _Trained):
+        def after_epoch(self):
+            if not self.trained: return
+            for n, v in epoch_values(self.learn).items():
+                if n != 'train_loss': self.writer.add_scalar(n, v, self.train_iter)  # the training loss: each step's, by fastai's after_batch
+    return LintTensorBoard(log_dir, trace_model=False, log_preds=False)
 
 # %% ../nbs/07b_track.ipynb #e7a84a66
 class MLflowCallback(_Trained):
@@ -91,7 +92,7 @@ class Tracker:
                 ):
         self.names, self.work, self.cbs, self.run_id = reporters(c.report_to), Path(work), [], None
         if 'tensorboard' in self.names:
-            self.tb_dir = Path(tb_dir or self.work / 'tensorboard'); self.cbs.append(LintTensorBoard(self.tb_dir))
+            self.tb_dir = Path(tb_dir or self.work / 'tensorboard'); self.cbs.append(tensorboard_callback(self.tb_dir))
         if 'mlflow' in self.names:
             self.client, exp = mlflow_experiment(tracking_uri(c, store))
             self.run_id = self._continue() or self._start(c, name, exp)
