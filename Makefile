@@ -96,25 +96,25 @@ experiment: $(BIN)/nbdev_test
 	$(BIN)/lint_sweep --name effect --root experiments --jobs $(JOBS) --seeds $(SEEDS)
 	@echo "Runs: experiments/runs/; report and figures: experiments/effect/"
 
+# the experiment notebooks: papermill runs the target's notebook (its first prerequisite) into experiments/<target>/<target>.ipynb, $(JOBS) runs at a time
+PAPERMILL = mkdir -p experiments/$@ && $(BIN)/python -m papermill $< experiments/$@/$@.ipynb --cwd nbs/experiments -k python3 -p jobs $(JOBS) --no-progress-bar
+
 ## make ablation: every prior, ERM, GroupDRO and background swapping at p = 0.9, 0.95, 0.99, 3 seeds, the CAM weights picked on validation (nbs/experiments/02_ablation.ipynb)
-ablation: $(BIN)/nbdev_test
+ablation: nbs/experiments/02_ablation.ipynb $(BIN)/nbdev_test
 	@echo "The ablation: about 70 papermill runs of the experiment template, $(JOBS) at a time (about 75 minutes on 2 CPU cores); finished runs are skipped"
-	@mkdir -p experiments/ablation
-	$(BIN)/python -m papermill nbs/experiments/02_ablation.ipynb experiments/ablation/ablation.ipynb --cwd nbs/experiments -k python3 -p jobs $(JOBS) --no-progress-bar
+	$(PAPERMILL)
 	@echo "Report: experiments/ablation/ablation.md (and report.md, the per-group tables and figures)"
 
-## make counterfactual: swapping what the centre prior or the model's CAM marks as the object, JTT and DFR, with ERM, GroupDRO and mask swapping, at p = 0.9 to 0.999 and on the digits benchmark, 3 seeds (nbs/experiments/04_counterfactual.ipynb)
-counterfactual: $(BIN)/nbdev_test
-	@echo "The label-free comparison: 6 JTT search runs, then 111 papermill runs of the experiment template, $(JOBS) at a time (about 100 minutes on 2 CPU cores); finished runs are skipped"
-	@mkdir -p experiments/counterfactual
-	$(BIN)/python -m papermill nbs/experiments/04_counterfactual.ipynb experiments/counterfactual/counterfactual.ipynb --cwd nbs/experiments -k python3 -p jobs $(JOBS) --no-progress-bar
+## make counterfactual: swapping what the centre prior or the model's CAM marks as the object, JTT and DFR, with ERM, GroupDRO, RWG and mask swapping, at p = 0.9 to 0.999 and on the digits benchmark, 3 seeds (nbs/experiments/04_counterfactual.ipynb)
+counterfactual: nbs/experiments/04_counterfactual.ipynb $(BIN)/nbdev_test
+	@echo "The label-free comparison: 6 JTT search runs, then 123 papermill runs of the experiment template, $(JOBS) at a time (about 110 minutes on 2 CPU cores); finished runs are skipped"
+	$(PAPERMILL)
 	@echo "Report: experiments/counterfactual/counterfactual.md and its figures"
 
 ## make translation: the translation test (nbs/experiments/03_translation.ipynb): ERM, the centre and the mask prior, 3 seeds, scored on test objects moved off the centre
-translation: $(BIN)/nbdev_test
+translation: nbs/experiments/03_translation.ipynb $(BIN)/nbdev_test
 	@echo "The translation test: make experiment's ERM and centre-prior runs (skipped if finished), the mask prior's 3 runs, then each model on 6 shifted test splits"
-	@mkdir -p experiments/translation
-	$(BIN)/python -m papermill nbs/experiments/03_translation.ipynb experiments/translation/translation.ipynb --cwd nbs/experiments -k python3 -p jobs $(JOBS) --no-progress-bar
+	$(PAPERMILL)
 	@echo "Report: experiments/translation/translation.md and translation.png"
 
 # Real data (README, "Real data"): DATA is the data set's folder, WEIGHTS a file of pretrained weights; ARGS adds or overrides lint_sweep options

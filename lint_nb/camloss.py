@@ -8,9 +8,10 @@ from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
 from .cam import *
 from .loss import *
+from .method import *
 
 # %% auto #0
-__all__ = ['CAMLossCallback']
+__all__ = ['CAMLossCallback', 'CAMLoss']
 
 # %% ../nbs/04a_camloss.ipynb #f8a5a458
 class CAMLossCallback(CAMCallback):
@@ -55,3 +56,25 @@ class CAMLossCallback(CAMCallback):
         if self.clip is not None: weighted = weighted * (self.clip * ce.detach() / weighted.detach().clamp_min(1e-12)).clamp(max=1.)
         self.learn.loss_grad = w_ce * ce + weighted
         self.learn.loss = self.learn.loss_grad.clone()
+
+# %% ../nbs/04a_camloss.ipynb #270d49a9
+@register_method
+class CAMLoss(ERM):
+    "ERM plus the CAM background loss: the prior's score of the CAM, weighted by a schedule"
+    name, fields = 'camloss', ('schedule', 'clip')
+    def needs(self, c): return ['masks'] if PRIORS[c.prior].needs_masks else []
+    def learner_args(self, c): return dict(schedule=build(SCHEDULES, c.schedule, 'schedule', **c.given(*SCHEDULE_KEYS)), **c.given('clip'))
+    def callbacks(self, dls, prior, cam_method='auto', cam_layer=None,
+                  schedule:float|LossSchedule=1., # a constant CAM weight or a `LossSchedule`
+                  clip:float=None,                # cap the weighted CAM loss at `clip` × CE (see `CAMLossCallback`)
+                 ): return [CAMLossCallback(schedule, prior, method=cam_method, layer=cam_layer, clip=clip)]
+
+# %% ../nbs/04a_camloss.ipynb #d45bd4f2
+@patch_to(CAMLoss)
+def label(self, c):
+    "Its name, with the prior, the weight and the schedule where they are not the defaults (a recipe's schedule is its own)"
+    d, label = type(c), self.name
+    if c.prior != d.prior: label += f':{c.prior}'
+    if c.weight is not None and c.weight != d.weight: label += f' w={c.weight:g}'
+    if c.schedule != d.schedule and not c.recipe: label += f' {c.schedule}'
+    return label

@@ -11,14 +11,15 @@ from fastcore.basics import patch_to
 from .datasets import DATASETS, GENERATED
 from .swap import SWAP_MASKS
 from .cam import CAM_METHODS
-from .loss import PRIORS, SCHEDULES, takes
+from .loss import PRIORS, SCHEDULES, SCHEDULE_KEYS, takes
 from .track import reporters
-from .learner import METHODS, METHOD_ALIASES, PRECISIONS, OPTIMISERS
+from .learner import PRECISIONS, OPTIMISERS  # and, imported there, every method's notebook
+from .method import METHODS, METHOD_ALIASES, get_method, owned_fields
 
 # %% auto #0
-__all__ = ['RECIPES', 'RECIPE_SOURCES', 'CHOICES', 'ONLY', 'PRIOR_KEYS', 'SCHEDULE_KEYS', 'DATA_KEYS', 'NEEDS', 'ID_FIELDS',
-           'WATCH_FIELDS', 'ONE_VALUE', 'RunConfig', 'field_docs', 'recipe_fields', 'recipe_text', 'run_id',
-           'config_grid', 'add_config_args', 'split_grid']
+__all__ = ['RECIPES', 'RECIPE_SOURCES', 'CHOICES', 'ONLY', 'PRIOR_KEYS', 'DATA_KEYS', 'NEEDS', 'ID_FIELDS', 'WATCH_FIELDS',
+           'ONE_VALUE', 'RunConfig', 'field_docs', 'recipe_fields', 'recipe_text', 'run_id', 'config_grid',
+           'add_config_args', 'split_grid']
 
 # %% ../nbs/08_config.ipynb #1a8befb5
 @dataclass(frozen=True)
@@ -92,14 +93,13 @@ RECIPE_SOURCES = {  # where each recipe's fields come from
                        "|CAM₀ − CAM₁|, the CAM loss clipped at 10 × CE, the best validation epoch kept: the origin's later code as read for issue 16 (it kept the best validation accuracy; lint keeps the best worst-group accuracy)"],
 }
 
-CHOICES = dict(method=METHODS + tuple(METHOD_ALIASES), data=DATASETS, head=('cam', 'fastai'), cam_method=('auto',) + CAM_METHODS,
+CHOICES = dict(method=tuple(METHODS) + tuple(METHOD_ALIASES), data=DATASETS, head=('cam', 'fastai'), cam_method=('auto',) + CAM_METHODS,
                schedule=tuple(SCHEDULES), prior=tuple(PRIORS), which=('true', 'pred', 'all', 'absdiff'), kernel=('gaussian', 'paper'),
                precision=PRECISIONS, opt=tuple(OPTIMISERS), reduction=('mean', 'sum'), select=('last', 'best'), recipe=tuple(RECIPES), swap_mask=SWAP_MASKS)  # the values a field may take
 ONLY = dict(masks=('data', ('waterbirds',)), columns=('data', ('csv',)), n_test=('data', ('caltech256',)), p=('data', tuple(GENERATED)),
-            n_train=('data', tuple(GENERATED)), shift=('data', ('synthetic',)), schedule=('method', ('camloss',)), eta=('method', ('groupdro',)),
-            clip=('method', ('camloss',)), swap_mask=('swap', (True,)), swap_sigma=('swap_mask', ('centre', 'cam')), swap_warmup=('swap_mask', ('cam',)),
-            jtt_epochs=('method', ('jtt',)), upweight=('method', ('jtt',)))  # field → (the field it depends on, where it applies)
-PRIOR_KEYS, SCHEDULE_KEYS = ('which', 'kernel', 'sigma', 'normalise', 'reduction'), ('weight',)  # the keywords of the priors and of the schedules, applying where the chosen one takes them
+            n_train=('data', tuple(GENERATED)), shift=('data', ('synthetic',)), swap_mask=('swap', (True,)), swap_sigma=('swap_mask', ('centre', 'cam')),
+            swap_warmup=('swap_mask', ('cam',)), **{f: ('method', names) for f, names in owned_fields().items()})  # field → (the field it depends on, where it applies); a method's fields are its own
+PRIOR_KEYS = ('which', 'kernel', 'sigma', 'normalise', 'reduction')  # the keywords of the priors, applying where the chosen one takes them (the schedules': `SCHEDULE_KEYS`)
 
 # %% ../nbs/08_config.ipynb #ed9869c1
 def field_docs(cls=None) -> dict: # field → its comment
@@ -224,9 +224,9 @@ NEEDS = ('masks', 'train_groups', 'valid_groups')  # what a run's training may u
 
 @patch_to(RunConfig)
 def needs(self) -> list: # drawn from `NEEDS`, empty when the run uses none of them
-    "What this run's training uses beyond images and class labels: foreground `masks` (a mask prior, swapping with the data's masks), `train_groups` (GroupDRO) or `valid_groups` (DFR fits on the validation groups)"
-    masks = (self.method == 'camloss' and PRIORS[self.prior].needs_masks) or (self.swap and self.swap_mask == 'mask')
-    return [n for n, used in zip(NEEDS, (masks, self.method == 'groupdro', self.method == 'dfr')) if used]
+    "What this run's training uses beyond images and class labels: its method's (`Method.needs`: a mask prior's `masks`, GroupDRO's and RWG's `train_groups`, DFR's `valid_groups`), and the `masks` of swapping with the data's masks"
+    own = get_method(self.method).needs(self) + (['masks'] if self.swap and self.swap_mask == 'mask' else [])
+    return [n for n in NEEDS if n in own]
 
 # %% ../nbs/08_config.ipynb #5ae946a4
 ID_FIELDS = ('method', 'data', 'path', 'masks', 'columns', 'n_test', 'p', 'n_train', 'balance', 'epochs', 'img_size', 'bs', 'lr', 'seed', 'arch', 'pretrained', 'head',

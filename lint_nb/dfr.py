@@ -8,9 +8,10 @@ from sklearn.linear_model import LogisticRegression
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
 from .cam import cam_linear
+from .method import *
 
 # %% auto #0
-__all__ = ['DFR_CS', 'pooled_features', 'balanced_subset', 'fit_logistic', 'worst_group', 'dfr']
+__all__ = ['DFR_CS', 'pooled_features', 'balanced_subset', 'fit_logistic', 'worst_group', 'dfr', 'DFR']
 
 # %% ../nbs/04f_dfr.ipynb #de16852d
 DFR_CS = (1., 0.7, 0.3, 0.1, 0.07, 0.03, 0.01)  # the L1 strengths searched (the paper's grid)
@@ -68,3 +69,13 @@ def dfr(learn:Learner,  # a trained `lint` Learner with the CAM-exact head (GAP 
     lin = cam_linear(get_model(learn.model)[1])
     with torch.no_grad(): lin.weight.copy_(torch.as_tensor(w, dtype=lin.weight.dtype)); lin.bias.copy_(torch.as_tensor(b, dtype=lin.bias.dtype))
     return dict(C=C, half_worst_group=float(scores[C]))
+
+# %% ../nbs/04f_dfr.ipynb #7654f0ef
+@register_method
+class DFR(ERM):
+    "ERM, then its last layer refitted on the group-balanced validation split (`dfr`)"
+    name = 'dfr'
+    def needs(self, c): return ['valid_groups']
+    def after_fit(self, c, learn): return dict(dfr=dfr(learn, seed=c.seed))
+    def check(self, c):
+        if c.head != 'cam': raise ValueError(f"method 'dfr' refits the CAM-exact head's linear layer: it needs head 'cam', got {c.head!r}")

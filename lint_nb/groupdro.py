@@ -6,9 +6,10 @@
 from __future__ import annotations
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
+from .method import *
 
 # %% auto #0
-__all__ = ['GroupDROCallback']
+__all__ = ['GroupDROCallback', 'GroupDRO']
 
 # %% ../nbs/04b_groupdro.ipynb #df8e72be
 class GroupDROCallback(Callback):
@@ -33,3 +34,14 @@ class GroupDROCallback(Callback):
         self.learn.loss_grad = (self.q * group_loss).sum()
         self.learn.loss = self.learn.loss_grad.clone()
         if world > 1: self.learn.loss_grad = world * self.learn.loss_grad  # DDP averages the gradients of the processes
+
+# %% ../nbs/04b_groupdro.ipynb #02762713
+@register_method
+class GroupDRO(ERM):
+    "ERM on the group losses, weighted towards the hardest group (`GroupDROCallback`)"
+    name, fields = 'groupdro', ('eta',)
+    def needs(self, c): return ['train_groups']
+    def learner_args(self, c): return c.given('eta')
+    def callbacks(self, dls, prior, cam_method='auto', cam_layer=None,
+                  eta:float=0.01, # the step size of the group weights
+                 ): return super().callbacks(dls, prior, cam_method, cam_layer) + [GroupDROCallback(len(dls.train_ds.tls[2].vocab), eta)]

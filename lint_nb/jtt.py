@@ -6,9 +6,11 @@
 from __future__ import annotations
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
+from .safety import NaNGuard
+from .method import *
 
 # %% auto #0
-__all__ = ['error_set', 'jtt_weights']
+__all__ = ['error_set', 'jtt_weights', 'JTT']
 
 # %% ../nbs/04e_jtt.ipynb #6bca12ea
 def error_set(learn:Learner, # the first-stage model, trained on `learn.dls.train`
@@ -23,3 +25,25 @@ def jtt_weights(errors:np.ndarray, # `error_set` of the first stage
                ) -> np.ndarray:    # one sampling weight per training image
     "JTT's sampling weights: `upweight` for the error set, 1 for the rest"
     return np.where(errors, float(upweight), 1.)
+
+# %% ../nbs/04e_jtt.ipynb #67e44124
+@register_method
+class JTT(ERM):
+    "Just train twice: a second ERM model draws the training errors of a first one `upweight` times as often"
+    name, fields = 'jtt', ('jtt_epochs', 'upweight')
+    def before_fit(self, c, run):
+        "The first stage: an ERM model trained `jtt_epochs`; then the run's loaders again, drawing its errors `upweight` times as often"
+        first = run.learner('erm')
+        with first.no_bar(), first.no_logging():
+            with first.added_cbs(NaNGuard()): first.fit_one_cycle(c.jtt_epochs, c.lr)
+            errors = error_set(first)
+        set_seed(c.seed, reproducible=True)  # the second stage starts as a run of its own would
+        run.dls = run.loaders(jtt_weights(errors, c.upweight))
+        return dict(jtt_errors=int(errors.sum()))
+
+# %% ../nbs/04e_jtt.ipynb #8a322d61
+@patch_to(JTT)
+def label(self, c):
+    "Its name, with its settings where they are not the defaults"
+    d = type(c)
+    return self.name + ('' if (c.upweight, c.jtt_epochs) == (d.upweight, d.jtt_epochs) else f' up={c.upweight:g} T={c.jtt_epochs}')

@@ -12,41 +12,34 @@ from .data import *
 from .cam import *
 from .loss import *
 from .metrics import *
+from .method import *
 from .camloss import *
 from .groupdro import *
+from .jtt import *
+from .dfr import *
+from .rwg import *
 
 # %% auto #0
-__all__ = ['METHODS', 'METHOD_ALIASES', 'OPTIMISERS', 'PRECISIONS', 'lint_learner', 'fit_learner', 'optimiser', 'predict_files',
-           'DeviceMixedPrecision', 'pick_precision', 'set_precision', 'cpu_broadcast', 'run_device', 'distributed',
-           'main_process_first']
-
-# %% ../nbs/05_learner.ipynb #c311844d
-METHODS = ('erm', 'camloss', 'groupdro', 'jtt', 'dfr')  # ERM, ERM plus the CAM background loss, GroupDRO, and JTT and DFR (an ERM Learner each; `fit_run` adds their stages)
-METHOD_ALIASES = {'default': 'erm'}  # the seed's name for ERM, still accepted
+__all__ = ['OPTIMISERS', 'PRECISIONS', 'lint_learner', 'fit_learner', 'optimiser', 'predict_files', 'DeviceMixedPrecision',
+           'pick_precision', 'set_precision', 'cpu_broadcast', 'run_device', 'distributed', 'main_process_first']
 
 # %% ../nbs/05_learner.ipynb #07b51434
 def lint_learner(dls:DataLoaders,         # `lint` DataLoaders (from `lint_dls`)
-                 method:str='erm',        # 'erm', 'camloss', 'groupdro', 'jtt' or 'dfr' (see `METHODS`; 'default' is 'erm'; 'jtt' and 'dfr' train an ERM Learner)
+                 method:str='erm',        # a name of `METHODS` ('default' is 'erm')
                  arch:str='small_cnn',    # see `lint_model`
-                 schedule:float|LossSchedule=1., # for 'camloss': a constant CAM weight or a `LossSchedule`
-                 prior:Prior=None,        # the prior of the loss and of the `cam_loss` metric; default `CentrePrior()`
+                 prior:Prior=None,        # the prior of a CAM loss and of the `cam_loss` metric; default `CentrePrior()`
                  pretrained:bool=False,   # pretrained weights for `arch` (needs the network)
-                 eta:float=0.01,          # for 'groupdro': the step size of the group weights
                  head:str='cam',          # 'cam' (CAM-exact) or 'fastai' (`vision_learner`'s default head)
                  cam_method:str='auto',   # the CAM of the loss and the metrics: 'auto', 'cam', 'gradcam' or 'hirescam'
                  cam_layer=None,          # gradient methods: the CAM layer, a module or its name (see `find_cam_layer`)
                  weights=None,            # a file of `arch`'s pretrained weights (see `lint_model`)
-                 clip:float=None,         # for 'camloss': cap the weighted CAM loss at `clip` × CE (see `CAMLossCallback`)
-                 **kwargs,                # passed to `Learner`
+                 **kwargs,                # the method's keywords (its `callbacks`': `schedule` and `clip` of 'camloss', `eta` of 'groupdro'); the rest to `Learner`
                 ) -> Learner:
     "A `Learner` for `method`: the model, `ClassLoss`, the `lint` metrics and the method's callbacks"
-    method = METHOD_ALIASES.get(method, method)
-    if method not in METHODS: raise ValueError(f'method must be one of {METHODS}, got {method!r}')
-    prior = prior or CentrePrior()
+    m, prior = get_method(method), prior or CentrePrior()
     model = lint_model(arch, n_out=len(dls.train_ds.tls[1].vocab), pretrained=pretrained, head=head, weights=weights)
-    cbs = [CAMLossCallback(schedule, prior, method=cam_method, layer=cam_layer, clip=clip)] if method == 'camloss' else [CAMCallback(cam_method, cam_layer)]
-    if method == 'groupdro': cbs.append(GroupDROCallback(len(dls.train_ds.tls[2].vocab), eta))
-    return Learner(dls, model, loss_func=ClassLoss(), metrics=lint_metrics(dls, prior), cbs=cbs, **kwargs)
+    mine, kwargs = method_kwargs(m, kwargs)
+    return Learner(dls, model, loss_func=ClassLoss(), metrics=lint_metrics(dls, prior), cbs=m.callbacks(dls, prior, cam_method, cam_layer, **mine), **kwargs)
 
 # %% ../nbs/05_learner.ipynb #0cab6cb5
 def fit_learner(learn:Learner, # from `lint_learner`

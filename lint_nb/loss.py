@@ -9,10 +9,10 @@ from fastai.vision.all import *
 from .cam import *
 
 # %% auto #0
-__all__ = ['THREE_PHASE', 'SCHEDULES', 'PRIORS', 'gaussian_kernel', 'paper_kernel', 'select_cam', 'normalise_cam',
-           'background_loss', 'ClassLoss', 'LossSchedule', 'constant_weight', 'Prior', 'CentrePrior', 'batch_masks',
-           'need_masks', 'MaskPrior', 'ContrastPrior', 'cam_spread', 'spread_kernel', 'AdaptivePrior', 'three_phase',
-           'ce_cam_ce', 'takes', 'build']
+__all__ = ['THREE_PHASE', 'SCHEDULES', 'SCHEDULE_KEYS', 'PRIORS', 'gaussian_kernel', 'paper_kernel', 'select_cam',
+           'normalise_cam', 'background_loss', 'ClassLoss', 'LossSchedule', 'constant_weight', 'Prior', 'CentrePrior',
+           'batch_masks', 'need_masks', 'MaskPrior', 'ContrastPrior', 'cam_spread', 'spread_kernel', 'AdaptivePrior',
+           'three_phase', 'ce_cam_ce', 'takes', 'build']
 
 # %% ../nbs/02_loss.ipynb #65941a1a
 def _centred(n:int, device=None) -> Tensor:
@@ -276,6 +276,7 @@ def ce_cam_ce(weight:float=1., # the CAM weight of the middle phase
     return LossSchedule([(1 / 3, 1., 1., 0.), (2 / 3, 1., 0., float(weight)), (1, 0.1, 1., 0.)], name='ce_cam_ce')
 
 SCHEDULES = {'constant': constant_weight, 'three_phase': three_phase, 'ce_cam_ce': ce_cam_ce}  # the CAM weight schedules, by name
+SCHEDULE_KEYS = ('weight',)  # the schedules' keywords: a run's field applies where its schedule takes it
 PRIORS = {'centre': CentrePrior, 'mask': MaskPrior, 'contrast': ContrastPrior, 'adaptive': AdaptivePrior}  # the priors, by name
 
 # %% ../nbs/02_loss.ipynb #6bbac4fa

@@ -9,7 +9,8 @@ from operator import itemgetter
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
 from .data import CLASSES, PLACES, group_names, atomic_file
-from .learner import METHODS
+from .learner import METHODS  # every method's notebook, imported there, has registered its method
+from .method import get_method
 from .vis import compare_cams, save_fig
 from .weights import load_weights, load_config, file_sha256, CONFIG
 from .config import RunConfig, run_id
@@ -56,13 +57,9 @@ class Run:
 
     @property
     def label(self) -> str:
-        "Its row in the tables: the method, a `camloss` run's prior, weight and schedule and a `jtt` run's settings where they are not the defaults, '+swap' (':centre' or ':cam' without masks), and its recipe"
-        c, label = self.config, self.config.method
-        if c.method == 'camloss':
-            if c.prior != RunConfig.prior: label += f':{c.prior}'
-            if c.weight is not None and c.weight != RunConfig.weight: label += f' w={c.weight:g}'
-            if c.schedule != RunConfig.schedule and not c.recipe: label += f' {c.schedule}'
-        if c.method == 'jtt' and (c.upweight, c.jtt_epochs) != (RunConfig.upweight, RunConfig.jtt_epochs): label += f' up={c.upweight:g} T={c.jtt_epochs}'
+        "Its row in the tables: the method's `label` (its settings where they are not the defaults), '+swap' (':centre' or ':cam' without masks), and its recipe"
+        c = self.config
+        label = get_method(c.method).label(c)
         swap = ('+swap' + ('' if c.swap_mask == 'mask' else f':{c.swap_mask}')) if c.swap else ''
         return label + swap + (f' [{c.recipe}]' if c.recipe else '')
 
@@ -82,7 +79,7 @@ def run_labels(runs:list, # `Run`s (or `metrics.json` contents)
               ) -> list:  # each label once
     "The labels of `runs` in report order: by method as in `METHODS` (ERM first), then the others; within a method, as the runs come"
     labels = {r.label: r.config.method for r in as_runs(runs)}
-    return sorted(labels, key=lambda l: METHODS.index(labels[l]) if labels[l] in METHODS else len(METHODS))
+    return sorted(labels, key=lambda l: list(METHODS).index(labels[l]) if labels[l] in METHODS else len(METHODS))
 
 def load_runs(folder,        # searched for `metrics.json`
               left_out:list=None, # where to put `(file, why)` for each run left out; default: a warning each

@@ -12,9 +12,8 @@ from .data import *
 from .datasets import *
 from .loss import *
 from .learner import *
+from .method import get_method
 from .swap import BackgroundSwap
-from .jtt import error_set, jtt_weights
-from .dfr import dfr
 from .safety import *
 from .weights import *
 from .config import *
@@ -23,7 +22,7 @@ from .cam import lint_model, cam_side, min_img_size
 
 # %% auto #0
 __all__ = ['scores', 'run_table', 'run_size', 'run_dls', 'check_trainable', 'activation_bytes', 'free_memory', 'check_img_size',
-           'NotTrained', 'run_prior', 'run_learner', 'run_swap', 'run_loaders', 'jtt_dls', 'fit_run', 'save_run',
+           'NotTrained', 'run_prior', 'run_learner', 'run_swap', 'run_loaders', 'RunStage', 'fit_run', 'save_run',
            'train', 'rescore']
 
 # %% ../nbs/09_train.ipynb #3149f38e
@@ -98,7 +97,7 @@ def check_img_size(c:RunConfig):
 class NotTrained(RuntimeError):
     "A fit that ended without a single training step"
 
-# %% ../nbs/09_train.ipynb #3ea37b77
+# %% ../nbs/09_train.ipynb #db27585c
 def run_prior(c:RunConfig) -> Prior: # the run's prior, for its loss and its `cam_loss` metric
     "The `Prior` a run names, built with the prior fields that apply to it"
     return build(PRIORS, c.prior, 'prior', **c.given(*PRIOR_KEYS))
@@ -108,28 +107,28 @@ def run_learner(c:RunConfig,       # the run
                 method:str=None,   # another method than the run's (JTT's first stage: 'erm')
                ) -> Learner:
     "The run's `lint_learner`, in its precision: every field that shapes the Learner, in one call"
-    learn = lint_learner(dls, method or c.method, c.arch, pretrained=c.pretrained, prior=run_prior(c), head=c.head, cam_method=c.cam_method, cam_layer=c.cam_layer,
-                         weights=c.weights, **c.given('eta', 'clip'), **optimiser(c.opt, c.mom, c.wd),
-                         **({'schedule': build(SCHEDULES, c.schedule, 'schedule', **c.given(*SCHEDULE_KEYS))} if c.applies('schedule') else {}))
+    method = method or c.method
+    learn = lint_learner(dls, method, c.arch, pretrained=c.pretrained, prior=run_prior(c), head=c.head, cam_method=c.cam_method, cam_layer=c.cam_layer,
+                         weights=c.weights, **get_method(method).learner_args(c), **optimiser(c.opt, c.mom, c.wd))
     return set_precision(learn, pick_precision(c.precision, dls.device, c.arch))
 
+# %% ../nbs/09_train.ipynb #c2e7801b
 def run_swap(c:RunConfig) -> list: # `[BackgroundSwap(...)]`, or `[]`
     "The run's background swapping callback, if it swaps"
     return [BackgroundSwap(source=c.swap_mask, **{k: v for k, v in dict(sigma=c.swap_sigma, warmup=c.swap_warmup).items() if v is not None})] if c.swap else []
 
 def run_loaders(c:RunConfig, table, dev, wgts=None) -> DataLoaders:
-    "The run's `lint_dls` of `table` on `dev` (with JTT's sampling weights `wgts`)"
+    "The run's `lint_dls` of `table` on `dev` (with sampling weights `wgts`: JTT's, RWG's)"
     return lint_dls(table, bs=c.bs, size=run_size(c), balance=c.balance, cache=c.cache, aug=c.aug, device=dev, wgts=wgts)
 
-def jtt_dls(c:RunConfig, table, dls:DataLoaders, dev) -> tuple: # (the second stage's `DataLoaders`, the number of errors)
-    "JTT's first stage: an ERM model trained `jtt_epochs` on `dls`; then the run's loaders again, drawing its training errors `upweight` times as often"
-    first = run_learner(c, dls, 'erm')
-    with first.no_bar(), first.no_logging():
-        with first.added_cbs(NaNGuard()): fit_learner(first, c.jtt_epochs, c.lr)
-        errors = error_set(first)
-    set_seed(c.seed, reproducible=True)  # the second stage starts as a run of its own would
-    return run_loaders(c, table, dev, jtt_weights(errors, c.upweight)), int(errors.sum())
+# %% ../nbs/09_train.ipynb #d54cab8a
+class RunStage:
+    "The run being trained, as a method's `before_fit` sees it: its `dls` (which the stage may replace) and the run's own Learner and loaders"
+    def __init__(self, c:RunConfig, table:pd.DataFrame, dls:DataLoaders, dev): store_attr()
+    def learner(self, method:str=None) -> Learner: return run_learner(self.c, self.dls, method)  # the run's Learner, for `method`
+    def loaders(self, wgts=None) -> DataLoaders: return run_loaders(self.c, self.table, self.dev, wgts)  # the run's loaders, drawn with `wgts`
 
+# %% ../nbs/09_train.ipynb #9cf73663
 def fit_run(config:RunConfig=None, # the run; default `RunConfig.make(**kwargs)`
             checkpoint=None,       # a file: save a `Checkpoint` there after every epoch
             resume:bool=False,     # go on from `checkpoint` when it exists
@@ -149,10 +148,10 @@ def fit_run(config:RunConfig=None, # the run; default `RunConfig.make(**kwargs)`
     check_trainable(dls, c, folder)
     if (PRIORS[c.prior].needs_masks or 'masks' in c.needs()) and 'mask' not in table.columns:
         raise ValueError(f"{'swap' if c.swap and c.swap_mask == 'mask' else f'prior {c.prior!r}'} needs foreground masks, and data set {c.data!r} at {folder} has none")
-    if c.method == 'dfr' and c.head != 'cam': raise ValueError(f"method 'dfr' refits the CAM-exact head's linear layer: it needs head 'cam', got {c.head!r}")
-    extra, t0 = {}, time.time()  # JTT's first stage and DFR's refit count as training time
-    if c.method == 'jtt': dls, extra['jtt_errors'] = jtt_dls(c, table, dls, dev)
-    learn = run_learner(c, dls)
+    method = get_method(c.method); method.check(c)
+    extra, t0 = {}, time.time()  # the method's stages (JTT's first model, DFR's refit) count as training time
+    run = RunStage(c, table, dls, dev); extra.update(method.before_fit(c, run))
+    learn = run_learner(c, run.dls)
     precision = pick_precision(c.precision, dev, c.arch)
     ckpt = Checkpoint(checkpoint, resume) if checkpoint else None
     with tempfile.TemporaryDirectory() as tmp:  # `select='best'` keeps its model beside the checkpoint (so --resume has it), else here
@@ -162,7 +161,7 @@ def fit_run(config:RunConfig=None, # the run; default `RunConfig.make(**kwargs)`
                 with learn.no_bar(), learn.no_logging(): fit_learner(learn, c.epochs, c.lr)
             else: fit_learner(learn, c.epochs, c.lr)
     if learn.train_iter == 0 and not (ckpt and ckpt.epochs_restored): raise NotTrained('the fit ended without a training step (a callback cancelled it?): nothing to score')
-    if c.method == 'dfr': extra['dfr'] = dfr(learn, seed=c.seed)
+    extra.update(method.after_fit(c, learn))
     if ckpt and ckpt.epochs_restored: extra['resumed'] = dict(epochs=ckpt.epochs_restored, train_time_s=round(ckpt.seconds_restored, 2))  # and the time counts both fits
     res = dict(method=c.method, seed=c.seed, data=c.data, epochs=c.epochs, train_time_s=round(time.time() - t0 + ckpt.seconds_restored if ckpt else time.time() - t0, 2), data_path=str(folder), device=str(dev),
                precision=precision, threads=torch.get_num_threads(), epoch_kept=best.best_epoch if best else c.epochs - 1, needs=c.needs(), **extra,
