@@ -10,7 +10,7 @@ from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
 from .learner import predict_files
 from .vis import save_cams
-from .weights import load_weights, load_config, check_run_files, CONFIG
+from .weights import RunFiles, METRICS, load_config, check_run_files, CONFIG
 from .data import image_problem, check_name, file_lock, restore_dir
 from .safety import NonFiniteLoss
 from .config import add_config_args, split_grid, recipe_text
@@ -21,8 +21,8 @@ from .report import write_report, sweep_results
 from fastcore.script import call_parse, Param  # after the star imports, which bring another `Param`
 
 # %% auto #0
-__all__ = ['FAULTS', 'SWEEP_DEFAULTS', 'lint_train', 'lint_sweep', 'run_folder', 'lint_cams', 'trained_size', 'escape_name',
-           'lint_predict', 'lint_report']
+__all__ = ['FAULTS', 'SWEEP_DEFAULTS', 'lint_train', 'lint_sweep', 'run_folder', 'lint_cams', 'escape_name', 'lint_predict',
+           'lint_report']
 
 # %% ../nbs/12_cli.ipynb #ab1820b4
 FAULTS = (ValueError, OSError, NonFiniteLoss, NotTrained)  # what a command reports in one line (exit 2): bad input, files, a run that went wrong
@@ -103,7 +103,7 @@ def run_folder(name:str, # a run name, as given to lint_train
     return folder
 
 def _load(name, out, pkl=False):
-    "The run's model: from its weights (`load_weights`), or from its `.pkl` (which runs pickle) only when `pkl`, once its files are checked"
+    "The run's model: from its weights (`RunFiles.model`), or from its `.pkl` (which runs pickle) only when `pkl`, once its files are checked"
     folder = run_folder(name, out)
     fname = folder / 'model.pkl'
     if not fname.exists() and (folder.parent / f'{name}.pkl').exists(): fname = folder.parent / f'{name}.pkl'  # a run saved before model.pkl moved into its folder
@@ -114,7 +114,7 @@ def _load(name, out, pkl=False):
     if not (folder / CONFIG).exists() and fname.exists():
         raise FileNotFoundError(f'{folder / CONFIG} not found, only {fname}: loading a .pkl runs any code it holds; pass --pkl if you trust that file')
     if not folder.exists(): raise FileNotFoundError(f'{folder} not found: train it first with lint_train --name {name}')
-    return load_weights(folder)
+    return RunFiles(folder).model()
 
 # %% ../nbs/12_cli.ipynb #48cdbebf
 @call_parse
@@ -125,9 +125,9 @@ def lint_cams(name:Param('run name, as given to lint_train', str),
               pkl:Param('load models/<name>/model.pkl (pickle: runs any code it holds; only for files you trust) instead of the weights', store_true)=False):
     "Write CAM overlays of test images: <data>/cams/<name>/<i>.png and the grid <data>/cams/<name>.png"
     try:
-        mf = run_folder(name, out) / 'metrics.json'
-        if not mf.exists(): raise FileNotFoundError(f'{mf} not found: train it first with lint_train --name {name}')
-        m = json.loads(mf.read_text())
+        run = RunFiles(run_folder(name, out))
+        if not run.finished: raise FileNotFoundError(f'{run.folder / METRICS} not found: train it first with lint_train --name {name}')
+        m = run.metrics()
         learn = _load(name, out, pkl)
         dls = run_dls(m)
         grid = save_cams(learn, Path(ifnone(dest, Path(m['data_path']).parent)) / 'cams' / name, dl=dls[2], n=n)
@@ -135,13 +135,6 @@ def lint_cams(name:Param('run name, as given to lint_train', str),
     print(grid)
 
 # %% ../nbs/12_cli.ipynb #3ded46f4
-def trained_size(folder) -> int|None: # pixels, or None when the run does not say
-    "The side a run's images had in training: its resize (`model.json`'s `size`), else the `img_size` its data were made at"
-    for f in (CONFIG, 'metrics.json'):
-        if (Path(folder) / f).exists():
-            d = json.loads((Path(folder) / f).read_text())
-            return d.get('size') or d.get('params', {}).get('img_size')
-
 def escape_name(name) -> str:
     "A file name on one tab-separated line: backslash, tab, newline and carriage return written as `\\\\`, `\\t`, `\\n`, `\\r`"
     return str(name).replace('\\', '\\\\').replace('\t', '\\t').replace('\n', '\\n').replace('\r', '\\r')
@@ -158,7 +151,7 @@ def lint_predict(name:Param('run name, as given to lint_train', str),
         if missing: raise FileNotFoundError(f'no such image file(s): {missing}')
         bad = {o: r for o in imgs if (r := image_problem(o))}
         if bad: raise ValueError(f'{len(bad)} file(s) are not images that can be read, e.g. ' + '; '.join(f'{o} ({r})' for o, r in list(bad.items())[:3]))
-        learn, size = _load(name, out, pkl), trained_size(run_folder(name, out))
+        learn, size = _load(name, out, pkl), RunFiles(run_folder(name, out)).size()
         sizes = {o: Image.open(o).size for o in imgs}
         small = [o for o, s in sizes.items() if size and min(s) * 8 < size]
         if small: raise ValueError(f'{len(small)} image(s) are smaller than 1/8 of the {size} px side the run was trained at, e.g. {small[:3]} ({sizes[small[0]][0]}×{sizes[small[0]][1]} px): too small to say anything about')

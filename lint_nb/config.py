@@ -8,7 +8,7 @@ import argparse, hashlib, inspect, itertools, json, re
 from dataclasses import dataclass, fields, asdict, replace
 from pathlib import Path
 from fastcore.basics import patch_to
-from .datasets import DATASETS, GENERATED
+from .datasets import DATASETS, GENERATED, dataset_fields
 from .swap import SWAP_MASKS
 from .cam import CAM_METHODS
 from .loss import PRIORS, SCHEDULES, SCHEDULE_KEYS, takes
@@ -93,12 +93,11 @@ RECIPE_SOURCES = {  # where each recipe's fields come from
                        "|CAM₀ − CAM₁|, the CAM loss clipped at 10 × CE, the best validation epoch kept: the origin's later code as read for issue 16 (it kept the best validation accuracy; lint keeps the best worst-group accuracy)"],
 }
 
-CHOICES = dict(method=tuple(METHODS) + tuple(METHOD_ALIASES), data=DATASETS, head=('cam', 'fastai'), cam_method=('auto',) + CAM_METHODS,
+CHOICES = dict(method=tuple(METHODS) + tuple(METHOD_ALIASES), data=tuple(DATASETS), head=('cam', 'fastai'), cam_method=('auto',) + CAM_METHODS,
                schedule=tuple(SCHEDULES), prior=tuple(PRIORS), which=('true', 'pred', 'all', 'absdiff'), kernel=('gaussian', 'paper'),
                precision=PRECISIONS, opt=tuple(OPTIMISERS), reduction=('mean', 'sum'), select=('last', 'best'), recipe=tuple(RECIPES), swap_mask=SWAP_MASKS)  # the values a field may take
-ONLY = dict(masks=('data', ('waterbirds',)), columns=('data', ('csv',)), n_test=('data', ('caltech256',)), p=('data', tuple(GENERATED)),
-            n_train=('data', tuple(GENERATED)), shift=('data', ('synthetic',)), swap_mask=('swap', (True,)), swap_sigma=('swap_mask', ('centre', 'cam')),
-            swap_warmup=('swap_mask', ('cam',)), **{f: ('method', names) for f, names in owned_fields().items()})  # field → (the field it depends on, where it applies); a method's fields are its own
+ONLY = dict(swap_mask=('swap', (True,)), swap_sigma=('swap_mask', ('centre', 'cam')), swap_warmup=('swap_mask', ('cam',)),
+            **{f: ('data', names) for f, names in dataset_fields().items()}, **{f: ('method', names) for f, names in owned_fields().items()})  # field → (the field it depends on, where it applies); a data set's and a method's fields are their own
 PRIOR_KEYS = ('which', 'kernel', 'sigma', 'normalise', 'reduction')  # the keywords of the priors, applying where the chosen one takes them (the schedules': `SCHEDULE_KEYS`)
 
 # %% ../nbs/08_config.ipynb #ed9869c1
@@ -203,7 +202,7 @@ def why_not(self, name:str) -> str:
 @patch_to(RunConfig)
 def canonical(self) -> RunConfig:
     "This configuration with the method's current name, `balance` decided, and `None` for every field that does not apply"
-    c = replace(self, method=METHOD_ALIASES.get(self.method, self.method), balance=self.data == 'caltech256' if self.balance is None else self.balance,
+    c = replace(self, method=METHOD_ALIASES.get(self.method, self.method), balance=DATASETS[self.data].balance if self.balance is None else self.balance,
                 report_to=','.join(reporters(self.report_to)) or None)
     return replace(c, **{f.name: None for f in fields(c) if not c.applies(f.name)})
 

@@ -5,6 +5,8 @@
 # %% ../nbs/00b_datasets.ipynb #f14937ec
 from __future__ import annotations
 import os, warnings
+from dataclasses import dataclass
+from typing import Callable
 import numpy as np, pandas as pd
 from pathlib import Path
 from PIL import Image
@@ -14,7 +16,7 @@ from .data import *
 
 # %% auto #0
 __all__ = ['CALTECH_FOLDERS', 'DATASETS', 'GENERATED', 'water_score', 'class_folder', 'caltech_split', 'caltech_table',
-           'random_split', 'csv_table', 'folder_table', 'data_table']
+           'random_split', 'csv_table', 'folder_table', 'DataSet', 'drawn', 'on_disk', 'dataset_fields', 'data_table']
 
 # %% ../nbs/00b_datasets.ipynb #511c06f2
 def water_score(img:Image.Image,    # any image
@@ -158,37 +160,64 @@ def folder_table(root,               # the folder of class folders
     if check: df = drop_unreadable(df, root)
     return lint_table(df.file, df.label, df.split, source=root, root=root)
 
-# %% ../nbs/00b_datasets.ipynb #897b4b38
-DATASETS = ('synthetic', 'digits', 'waterbirds', 'caltech256', 'csv', 'folder')  # data sets known by name
-GENERATED = {'synthetic': 'shapes', 'digits': 'digits'}  # the data sets lint draws itself (`make_synthetic`), and what each draws
+# %% ../nbs/00b_datasets.ipynb #281c15b6
+@dataclass(frozen=True)
+class DataSet:
+    "A data set known by name: its reader, the `RunConfig` fields it owns, and what its `--path` holds"
+    read: Callable        # `(path, img_size, **its fields)` → (lint table, the data's folder)
+    fields: tuple = ()    # the `RunConfig` fields it owns: they apply to its runs only
+    path: str = None      # what `--path` holds; None: lint draws the data, under `data` unless `--path` says
+    kind: str = None      # what lint draws (`make_synthetic`'s `kind`), for the data it draws
+    balance: bool = False # draw its classes equally often unless the run says
+    resized: bool = True  # its images are resized to `img_size` (False: drawn at it)
 
-# %% ../nbs/00b_datasets.ipynb #779051f4
-def data_table(data:str='synthetic', # one of `DATASETS`
-               path=None,     # the data: a folder (waterbirds, caltech256, folder), a CSV file (csv), or where to make the synthetic or digits data (default `data`)
-               masks=None,    # waterbirds: the CUB segmentations folder
-               columns:str=None, # csv: renamed columns, e.g. 'image=path,label=species'
-               n_test:int=15, # caltech256: adversarial (and random) test images per class
-               p:float=0.95,  # synthetic and digits: probability that a training image's place agrees with its class
-               n_train:int=4000, # synthetic and digits: training images
-               img_size:int=64,  # synthetic and digits: image side
-               seed:int=0,    # synthetic and digits: the data set's seed
-               shift:float=0., # synthetic: move each test object off centre by this fraction of the side
+# %% ../nbs/00b_datasets.ipynb #9c3a38d8
+def drawn(kind:str) -> Callable: # a `DataSet.read`
+    "The reader of the data lint draws itself (`synthetic_data` of `kind`): made under `path` (default `data`) on first use"
+    def read(path=None, img_size:int=64, p:float=0.95, n_train:int=4000, seed:int=0, shift:float=0.):
+        folder = synthetic_data(ifnone(path, 'data'), p=p, n_train=n_train, size=img_size, seed=seed, shift=shift, kind=kind)
+        return waterbirds_table(folder, check=False), folder
+    return read
+
+def on_disk(reader:Callable) -> Callable: # a `DataSet.read`
+    "The reader of data the user has at `path`: `reader(path, **fields)`, the path made absolute"
+    def read(path, img_size:int=None, **fields):
+        path = Path(path).expanduser().absolute()
+        return reader(path, **fields), path
+    return read
+
+# %% ../nbs/00b_datasets.ipynb #5213487a
+DATASETS = {  # data sets known by name: a new one is one entry
+    'synthetic': DataSet(drawn('shapes'), ('p', 'n_train', 'shift'), kind='shapes', resized=False),
+    'digits': DataSet(drawn('digits'), ('p', 'n_train'), kind='digits'),
+    'waterbirds': DataSet(on_disk(lambda path, masks=None: waterbirds_table(path, masks)), ('masks',), 'the folder holding metadata.csv'),
+    'caltech256': DataSet(on_disk(lambda path, n_test=15: caltech_table(path, n_test=n_test)), ('n_test',),
+                          'the folder holding 124.killer-whale and 129.leopards-101', balance=True),
+    'csv': DataSet(on_disk(lambda path, columns=None: csv_table(path, columns)), ('columns',), 'the CSV file'),
+    'folder': DataSet(on_disk(folder_table), (), 'the folder of class folders'),
+}
+GENERATED = {k: d.kind for k, d in DATASETS.items() if d.kind}  # the data sets lint draws itself, and what each draws
+
+def dataset_fields() -> dict: # field → the names of the data sets that own it
+    "The `RunConfig` fields the data sets own, and whose they are (`RunConfig.applies` reads it)"
+    out = {}
+    for name, d in DATASETS.items():
+        for f in d.fields: out[f] = out.get(f, ()) + (name,)
+    return out
+
+# %% ../nbs/00b_datasets.ipynb #b37f0c44
+def data_table(data:str='synthetic', # a name of `DATASETS`
+               path=None,     # what the data set's `path` says: a folder, a CSV file, or where lint draws its data (default `data`)
+               img_size:int=64,  # the side of the data lint draws
                allow_overlap:bool=False, # accept splits that share an image (`check_overlap`)
+               **fields,      # the data set's own fields (`DataSet.fields`: `p`, `n_train`, `shift`, `masks`, `n_test`, `columns`); None: its default
               ) -> tuple:     # (lint table, the data's path)
     "The lint table of data set `data` at `path`, its splits checked for shared images (`check_overlap`)"
-    df, folder = _read(data, path, masks, columns, n_test, p, n_train, img_size, seed, shift)
+    if data not in DATASETS: raise ValueError(f'unknown data {data!r}: expected one of {tuple(DATASETS)}')
+    d, extra = DATASETS[data], ('seed',) if DATASETS[data].kind else ()  # the data lint draws also take their seed
+    fields = {k: v for k, v in fields.items() if v is not None}  # None: not given
+    bad = [k for k in fields if k not in d.fields + extra]
+    if bad: raise ValueError(f'data {data!r} takes no {bad[0]}: its own fields are {list(d.fields + extra)}')
+    if path is None and d.path: raise ValueError(f"data {data!r} needs --path: {d.path}")
+    df, folder = d.read(path, img_size, **fields)
     return check_overlap(df, folder, allow_overlap), folder
-
-def _read(data, path, masks, columns, n_test, p, n_train, img_size, seed, shift):
-    "`data_table`'s reading, by data set"
-    if data not in DATASETS: raise ValueError(f'unknown data {data!r}: expected one of {DATASETS}')
-    if data in GENERATED:
-        folder = synthetic_data(ifnone(path, 'data'), p=p, n_train=n_train, size=img_size, seed=seed, shift=shift, kind=GENERATED[data])
-        return waterbirds_table(folder, check=False), folder
-    if path is None: raise ValueError(f"data {data!r} needs --path: " + {'waterbirds': 'the folder holding metadata.csv',
-        'caltech256': 'the folder holding 124.killer-whale and 129.leopards-101', 'csv': 'the CSV file', 'folder': 'the folder of class folders'}[data])
-    path = Path(path).expanduser().absolute()
-    if data == 'waterbirds': return waterbirds_table(path, masks), path
-    if data == 'caltech256': return caltech_table(path, n_test=n_test), path
-    if data == 'csv': return csv_table(path, columns), path
-    return folder_table(path), path

@@ -12,32 +12,17 @@ from .data import CLASSES, PLACES, group_names, atomic_file
 from .learner import METHODS  # every method's notebook, imported there, has registered its method
 from .method import get_method
 from .vis import compare_cams, save_fig
-from .weights import load_weights, load_config, file_sha256, CONFIG
+from .weights import RunFiles, METRICS
 from .config import RunConfig, run_id
 from .datasets import GENERATED
 from .train import run_dls
 
 # %% auto #0
-__all__ = ['NEEDS_TEXT', 'check_metrics', 'Run', 'as_runs', 'run_labels', 'load_runs', 'mean_std', 'pct', 'pm', 't_interval',
-           'pair_key', 'paired_diff', 'interval_cells', 'summary_table', 'runs_table', 'paper_table', 'flipped_groups',
+__all__ = ['NEEDS_TEXT', 'Run', 'as_runs', 'run_labels', 'load_runs', 'mean_std', 'pct', 'pm', 't_interval', 'pair_key',
+           'paired_diff', 'interval_cells', 'summary_table', 'runs_table', 'paper_table', 'flipped_groups',
            'run_flipped', 'ablation_table', 'pick_weights', 'pick_best', 'plot_groups', 'plot_vs_p', 'plot_cams',
            'setting_title', 'interval_note', 'paper_md', 'write_report', 'sweep_results', 'write_sweep_report',
            'write_ablation_report']
-
-# %% ../nbs/10_report.ipynb #9956be5d
-def check_metrics(fname) -> dict: # its contents
-    "A run's `metrics.json`, or a `ValueError` naming it: not JSON (a file cut short), not a run's numbers, or not the file its `model.json` (where one is beside it) holds the SHA-256 of"
-    f = Path(fname)
-    try: m = json.loads(f.read_text())
-    except ValueError as e: raise ValueError(f'{f}: not valid JSON ({e}); a file cut short?') from None
-    if not isinstance(m, dict) or not isinstance(m.get('test'), dict): raise ValueError(f"{f}: not a run's metrics.json (a JSON object with method, seed and test)")
-    missing = [k for k in ('method', 'seed', 'test') if k not in m]
-    if missing: raise ValueError(f'{f}: lacks field(s) {missing}')
-    if (f.parent / CONFIG).exists():
-        sha = load_config(f.parent, older=True).get('files', {}).get('metrics.json')
-        if sha is None: raise ValueError(f'{f}: refused: the {CONFIG} beside it holds no SHA-256 of it')
-        if file_sha256(f) != sha: raise ValueError(f'{f}: refused: it is not the metrics.json that {CONFIG} was written with (edited, or from another run)')
-    return m
 
 # %% ../nbs/10_report.ipynb #16290355
 class Run:
@@ -50,8 +35,8 @@ class Run:
 
     @classmethod
     def load(cls, fname) -> Run:
-        "The run whose `metrics.json` is `fname`, checked by `check_metrics`"
-        return cls(check_metrics(fname), Path(fname).parent)
+        "The run whose `metrics.json` is `fname`, checked (`RunFiles.metrics`)"
+        return cls(RunFiles(Path(fname).parent).metrics(), Path(fname).parent)
 
     def __getitem__(self, split:str) -> dict: return self.metrics[split]  # `run['test']`, `run['valid']`
 
@@ -84,9 +69,9 @@ def run_labels(runs:list, # `Run`s (or `metrics.json` contents)
 def load_runs(folder,        # searched for `metrics.json`
               left_out:list=None, # where to put `(file, why)` for each run left out; default: a warning each
              ) -> list:       # `Run`s
-    "A `Run` for every `metrics.json` under `folder` that `check_metrics` passes, each configuration and seed once, except in hidden folders (a run being saved, `.<name>.new`, or swapped out, `.<name>.old`)"
+    "A `Run` for every `metrics.json` under `folder` whose check passes (`RunFiles.metrics`), each configuration and seed once, except in hidden folders (a run being saved, `.<name>.new`, or swapped out, `.<name>.old`)"
     folder, runs, seen, out = Path(folder), [], {}, [] if left_out is None else left_out
-    for f in sorted(folder.rglob('metrics.json')):
+    for f in sorted(folder.rglob(METRICS)):
         if any(p.startswith('.') for p in f.relative_to(folder).parts): continue
         try: r = Run.load(f)
         except ValueError as e: out.append((f, str(e))); continue
@@ -278,7 +263,7 @@ def plot_cams(runs:list, fname, n:int=8):
     "CAMs of the first run of each `Run.label` (read from its folder), on the same test images"
     first = {}
     for r in as_runs(runs): first.setdefault(r.label, r)
-    learners = {k: load_weights(r.folder) for k, r in first.items()}
+    learners = {k: RunFiles(r.folder).model() for k, r in first.items()}
     dls = run_dls(next(iter(first.values())).metrics)
     save_fig(compare_cams(learners, dl=dls[2], n=n), fname, dpi=80)
 
@@ -333,7 +318,7 @@ def sweep_results(folder, # a sweep's folder, with its `sweep.json`
     out = []
     for params in json.loads((Path(folder) / 'sweep.json').read_text())['params']:
         c = RunConfig.make(**params); rf = Path(root) / 'runs' / run_id(c)
-        try: run, err = (Run.load(rf / 'metrics.json'), None) if (rf / 'metrics.json').exists() else (None, None)
+        try: run, err = (Run.load(rf / METRICS), None) if RunFiles(rf).finished else (None, None)
         except ValueError as e: run, err = None, [str(e)]  # a metrics.json that fails its check is not a finished run
         if run is None and err is None and (rf / 'error.txt').exists(): err = (rf / 'error.txt').read_text().strip().splitlines()[-1:]
         out.append((c, run, (err or ['not run'])[0] if run is None else None))

@@ -12,6 +12,7 @@ from fastcore.basics import patch_to
 from .data import write_json, file_lock
 from .config import RunConfig, run_id, field_docs
 from .sweep import run_one, run_status, Stopper, SweepStopped
+from .weights import RunFiles
 
 # %% auto #0
 __all__ = ['ACTIVE', 'SlurmConfig', 'slurm_minutes', 'partitions', 'check_cluster', 'slurm_executor', 'job_states',
@@ -184,7 +185,7 @@ def collect(self, jobs:dict, rdir:Path, quiet=False) -> dict: # run id → 'done
                 if st is None or (st == 'todo' and states.get(job) in ACTIVE): continue  # collected, or still to come
                 status[rid] = 'lost' if st == 'todo' else st  # a job that ended without its run's result: cancelled, or its node lost
                 if quiet: continue
-                secs = json.loads((rdir / rid / 'metrics.json').read_text())['train_time_s'] if st == 'done' else None
+                secs = RunFiles(rdir / rid).metrics()['train_time_s'] if st == 'done' else None
                 print(f'[{len(status)}/{n}] {status[rid]:7} {rid}' + (f' ({secs:.0f} s of training)' if secs else '')
                       + (f': job {job} ended without a result (cancelled, or its node was lost); the same command submits it again' if st == 'todo' else ''), flush=True)
             if len(status) < n: time.sleep(self.poll)

@@ -16,6 +16,7 @@ from .config import RunConfig, run_id, config_grid
 from .report import write_sweep_report
 from .learner import run_device
 from .train import check_img_size
+from .weights import RunFiles, METRICS
 from .track import reporters, tracking_uri, mlflow_experiment
 
 # %% auto #0
@@ -42,7 +43,7 @@ def experiment_notebook() -> Path:
 def run_status(folder) -> str:
     "'done' if the run wrote its `metrics.json`, 'failed' if it left an `error.txt`, else 'todo'"
     folder = Path(folder)
-    return 'done' if (folder / 'metrics.json').exists() else 'failed' if (folder / 'error.txt').exists() else 'todo'
+    return 'done' if RunFiles(folder).finished else 'failed' if (folder / 'error.txt').exists() else 'todo'
 
 # %% ../nbs/11_sweep.ipynb #cbe07806
 _DIE_WITH_PARENT = '''import ctypes, os, signal, sys
@@ -105,9 +106,9 @@ def _run(config, folder, notebook, env, stopper):
     p = stopper.start(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env={**base, **(env or {})})
     if p is None: return rid, 'stopped', 0.
     rc, err = stopper.wait(p)
-    if rc == 0 and (folder / 'metrics.json').exists(): return rid, 'done', time.time() - t0
+    if rc == 0 and RunFiles(folder).finished: return rid, 'done', time.time() - t0
     if stopper.signum:  # stopped: to do again, not failed
-        (folder / 'metrics.json').unlink(missing_ok=True); return rid, 'stopped', time.time() - t0
+        (folder / METRICS).unlink(missing_ok=True); return rid, 'stopped', time.time() - t0
     with atomic_file(folder / 'error.txt') as tmp: tmp.write_text(err[-5000:] or 'no metrics.json written')
     return rid, 'failed', time.time() - t0
 

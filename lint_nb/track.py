@@ -10,7 +10,7 @@ from dataclasses import asdict
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
 from .data import write_json
-from .weights import CONFIG
+from .weights import CONFIG, METRICS
 from .vis import save_cams
 
 # %% auto #0
@@ -128,7 +128,7 @@ def finish(self, learn:Learner, # the trained run
             from torch.utils.tensorboard import SummaryWriter
             with SummaryWriter(self.tb_dir) as w: w.add_image('cams', np.asarray(Image.open(grid).convert('RGB')), learn.train_iter, dataformats='HWC')
         if self.run_id:
-            for f in (grid, Path(folder) / 'metrics.json', Path(folder) / CONFIG): self.client.log_artifact(self.run_id, str(f))
+            for f in (grid, Path(folder) / METRICS, Path(folder) / CONFIG): self.client.log_artifact(self.run_id, str(f))
 
 @patch_to(Tracker)
 def end(self, status:str='FINISHED'): # FINISHED, FAILED or KILLED

@@ -22,8 +22,8 @@ from .cam import lint_model, cam_side, min_img_size
 
 # %% auto #0
 __all__ = ['scores', 'run_table', 'run_size', 'run_dls', 'check_trainable', 'activation_bytes', 'free_memory', 'check_img_size',
-           'NotTrained', 'run_prior', 'run_learner', 'run_swap', 'run_loaders', 'RunStage', 'fit_run', 'save_run',
-           'train', 'rescore']
+           'NotTrained', 'run_prior', 'run_learner', 'run_swap', 'run_loaders', 'RunStage', 'fit_run', 'train',
+           'rescore']
 
 # %% ../nbs/09_train.ipynb #3149f38e
 def scores(learn:Learner, # a `lint` Learner
@@ -41,12 +41,12 @@ def scores(learn:Learner, # a `lint` Learner
 # %% ../nbs/09_train.ipynb #1c9224aa
 def run_table(res:dict) -> pd.DataFrame: # a run's `metrics.json` contents
     "The lint table a run was trained on"
-    if res['data'] == 'synthetic': return waterbirds_table(res['data_path'], check=False)
-    return data_table(res['data'], res['data_path'], **RunConfig.read(res['params']).given(*DATA_KEYS))[0]  # p and n_train apply to synthetic data only
+    if DATASETS[res['data']].kind: return waterbirds_table(res['data_path'], check=False)  # the folder lint drew
+    return data_table(res['data'], res['data_path'], **RunConfig.read(res['params']).given(*DATA_KEYS))[0]  # the fields that apply to its data set
 
 def run_size(c:RunConfig) -> int: # the side images are resized to, or None
-    "The resize of a run's images: none for the synthetic data, which are made at `img_size`"
-    return None if c.data == 'synthetic' else c.img_size
+    "The resize of a run's images: none for the data lint draws at `img_size` (`DataSet.resized`)"
+    return c.img_size if DATASETS[c.data].resized else None
 
 def run_dls(res:dict, # a run's `metrics.json` contents
             **kwargs, # passed to `lint_dls`
@@ -170,18 +170,6 @@ def fit_run(config:RunConfig=None, # the run; default `RunConfig.make(**kwargs)`
     if bad: raise NonFiniteLoss(f'the {bad[0]} loss of the trained model is NaN or infinite. {NaNGuard.advice}')
     return learn, res
 
-# %% ../nbs/09_train.ipynb #149c5b46
-def save_run(learn:Learner, res:dict, # from `fit_run`
-             folder,       # the run's folder
-            ) -> Path:     # `folder`
-    "Write a run into `folder`, each file atomically: `model.pkl` (`learn.export`), `weights.pt` and `model.json` (which records the run's parameters and the SHA-256 of the other files), then `metrics.json`, last, which marks a finished run"
-    folder, metrics = Path(folder), json.dumps(res, indent=1)
-    with atomic_file(folder / 'model.pkl') as tmp: learn.export(tmp.absolute())
-    files = {'metrics.json': sha256(metrics.encode()), 'model.pkl': file_sha256(folder / 'model.pkl')}
-    save_weights(learn, folder, res['params']['arch'], res['params']['head'], run=dict(params=res['params'], files=files))
-    with atomic_file(folder / 'metrics.json') as tmp: tmp.write_text(metrics)
-    return folder
-
 # %% ../nbs/09_train.ipynb #a2646a38
 def train(out='.',           # where `models/` goes
           name:str=None,     # run name; default `<method>-<data>-seed<seed>`
@@ -212,7 +200,7 @@ def train(out='.',           # where `models/` goes
                 raise
             res.update(out=str(out), name=name)
             new = models / f'.{name}.new'
-            try: save_run(learn, res, new); swap_dir(new, folder)
+            try: RunFiles(new).save(learn, res); swap_dir(new, folder)
             finally: shutil.rmtree(new, ignore_errors=True)  # a failed save leaves the old run, and the checkpoint: --resume saves again
             tr.finish(learn, folder)
         shutil.rmtree(stage)
@@ -236,16 +224,17 @@ def _same_args(fname, args):
                               'resume with the same ones, or train under another --name')
 
 # %% ../nbs/09_train.ipynb #9228217e
-def rescore(folder,      # a finished run's folder (`save_run`'s: `metrics.json` and the weights)
+def rescore(folder,      # a finished run's folder (see `RunFiles`)
             split:int=2, # 1 = valid, 2 = test
             **data,      # data fields of `RunConfig` to change, e.g. `shift=0.2`
            ) -> dict:    # `scores` of the run's model on that split
     "Score a finished run's model on its own data with the fields `data` changed (the translation test's shifted test splits)"
     bad = [k for k in data if k not in DATA_KEYS]
     if bad: raise ValueError(f'rescore changes data fields only ({", ".join(DATA_KEYS)}), got {bad}')
-    c = RunConfig.make(**{**json.loads((Path(folder) / 'metrics.json').read_text())['params'], **data})
+    run = RunFiles(folder)
+    c = RunConfig.make(**{**run.metrics()['params'], **data})
     table, _ = data_table(**c.data_args())
     dls = lint_dls(table, bs=c.bs, size=run_size(c), cache=c.cache)
     learn = lint_learner(dls, 'erm', c.arch, prior=run_prior(c), head=c.head, cam_method=c.cam_method, cam_layer=c.cam_layer)
-    learn.model.load_state_dict(load_weights(folder, device=dls.device).model.state_dict())
+    learn.model.load_state_dict(run.model(device=dls.device).model.state_dict())
     return scores(learn, split)

@@ -12,8 +12,8 @@ from .cam import *
 from .learner import *
 
 # %% auto #0
-__all__ = ['WEIGHTS', 'CONFIG', 'sha256', 'file_sha256', 'record_sha256', 'model_config', 'save_weights', 'load_config',
-           'check_run_files', 'load_weights']
+__all__ = ['WEIGHTS', 'CONFIG', 'METRICS', 'sha256', 'file_sha256', 'record_sha256', 'model_config', 'save_weights',
+           'load_config', 'check_run_files', 'load_weights', 'RunFiles']
 
 # %% ../nbs/07_weights.ipynb #d67cd322
 WEIGHTS, CONFIG = 'weights.pt', 'model.json'
@@ -104,3 +104,50 @@ def load_weights(folder,      # a folder written by `save_weights`
     learn = lint_learner(dls, arch=cfg['arch'], head=cfg['head'], cam_method=cfg.get('cam_method', 'auto'), cam_layer=cfg.get('cam_layer'))
     learn.model.load_state_dict(sd); learn.model.to(device)
     return learn
+
+# %% ../nbs/07_weights.ipynb #1965840e
+METRICS = 'metrics.json'  # a run's numbers, written last: the mark of a finished run
+
+class RunFiles:
+    "A run's folder on disk (`metrics.json`, `model.json`, `weights.pt`, `model.pkl`): the one place that writes it and reads it back, checked"
+    def __init__(self, folder): self.folder = Path(folder)  # the run's folder
+    def __repr__(self): return f'RunFiles({str(self.folder)!r})'
+    @property
+    def finished(self) -> bool: return (self.folder / METRICS).exists()  # whether it holds a finished run
+    def model(self, device=None) -> Learner: return load_weights(self.folder, device)  # its model, from the weights (`load_weights`)
+
+# %% ../nbs/07_weights.ipynb #3044d10f
+@patch_to(RunFiles)
+def save(self, learn:Learner, res:dict) -> Path: # `fit_run`'s Learner and numbers; returns the folder
+    "Write the run, each file atomically: `model.pkl` (`learn.export`), `weights.pt` and `model.json` (with the run's parameters and the SHA-256 of the other files), then `metrics.json`, last"
+    metrics = json.dumps(res, indent=1)
+    with atomic_file(self.folder / 'model.pkl') as tmp: learn.export(tmp.absolute())
+    files = {METRICS: sha256(metrics.encode()), 'model.pkl': file_sha256(self.folder / 'model.pkl')}
+    save_weights(learn, self.folder, res['params']['arch'], res['params']['head'], run=dict(params=res['params'], files=files))
+    with atomic_file(self.folder / METRICS) as tmp: tmp.write_text(metrics)
+    return self.folder
+
+# %% ../nbs/07_weights.ipynb #ee4fa0b8
+@patch_to(RunFiles)
+def metrics(self) -> dict:
+    "Its `metrics.json`, or a `ValueError` naming it: not JSON (a file cut short), not a run's numbers, or not the file its `model.json` (where one is beside it) holds the SHA-256 of"
+    f = self.folder / METRICS
+    try: m = json.loads(f.read_text())
+    except ValueError as e: raise ValueError(f'{f}: not valid JSON ({e}); a file cut short?') from None
+    if not isinstance(m, dict) or not isinstance(m.get('test'), dict): raise ValueError(f"{f}: not a run's metrics.json (a JSON object with method, seed and test)")
+    missing = [k for k in ('method', 'seed', 'test') if k not in m]
+    if missing: raise ValueError(f'{f}: lacks field(s) {missing}')
+    if (self.folder / CONFIG).exists():
+        sha = load_config(self.folder, older=True).get('files', {}).get(METRICS)
+        if sha is None: raise ValueError(f'{f}: refused: the {CONFIG} beside it holds no SHA-256 of it')
+        if file_sha256(f) != sha: raise ValueError(f'{f}: refused: it is not the metrics.json that {CONFIG} was written with (edited, or from another run)')
+    return m
+
+# %% ../nbs/07_weights.ipynb #48cbffc3
+@patch_to(RunFiles)
+def size(self) -> int|None: # pixels, or None when the run does not say
+    "The side its images had in training: its resize (`model.json`'s `size`), else the `img_size` its data were made at"
+    for f in (CONFIG, METRICS):
+        if (self.folder / f).exists():
+            d = json.loads((self.folder / f).read_text())
+            return d.get('size') or d.get('params', {}).get('img_size')
