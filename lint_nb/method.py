@@ -39,8 +39,10 @@ METHODS = {}  # name → `Method`, in the order they were registered (ERM first)
 METHOD_ALIASES = {'default': 'erm'}  # the seed's name for ERM, still accepted
 
 def register_method(cls:type) -> type: # a subclass of `Method` with a `name`
-    "Register `cls` in `METHODS` under its name (a class decorator)"
+    "Register `cls` in `METHODS` under its name (a class decorator); the module's class stays where a notebook re-runs the cell it exports"
     if not (isinstance(cls, type) and issubclass(cls, Method) and cls.name): raise TypeError(f'register_method takes a Method subclass with a name, got {cls!r}')
+    old = type(METHODS.get(cls.name))
+    if cls.__module__ == '__main__' and old.__module__ not in ('__main__', 'builtins') and old.__qualname__ == cls.__qualname__: return cls
     METHODS[cls.name] = cls()
     return cls
 
