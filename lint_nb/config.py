@@ -8,18 +8,18 @@ import argparse, hashlib, inspect, itertools, json, re
 from dataclasses import dataclass, fields, asdict, replace
 from pathlib import Path
 from fastcore.basics import patch_to
-from .datasets import DATASETS, GENERATED, dataset_fields
+from .datasets import DATASETS, GENERATED
 from .swap import SWAP_MASKS
 from .cam import CAM_METHODS
 from .loss import PRIORS, SCHEDULES, SCHEDULE_KEYS, takes
 from .track import reporters
 from .learner import PRECISIONS, OPTIMISERS  # and, imported there, every method's notebook
-from .method import METHODS, METHOD_ALIASES, get_method, owned_fields
+from .method import METHODS, METHOD_ALIASES, get_method
 
 # %% auto #0
 __all__ = ['RECIPES', 'RECIPE_SOURCES', 'CHOICES', 'ONLY', 'PRIOR_KEYS', 'DATA_KEYS', 'NEEDS', 'ID_FIELDS', 'WATCH_FIELDS',
-           'ONE_VALUE', 'RunConfig', 'field_docs', 'recipe_fields', 'recipe_text', 'run_id', 'config_grid',
-           'add_config_args', 'split_grid']
+           'ONE_VALUE', 'RunConfig', 'field_owners', 'field_docs', 'recipe_fields', 'recipe_text', 'run_id',
+           'config_grid', 'add_config_args', 'split_grid']
 
 # %% ../nbs/08_config.ipynb #1a8befb5
 @dataclass(frozen=True)
@@ -93,11 +93,18 @@ RECIPE_SOURCES = {  # where each recipe's fields come from
                        "|CAM₀ − CAM₁|, the CAM loss clipped at 10 × CE, the best validation epoch kept: the origin's later code as read for issue 16 (it kept the best validation accuracy; lint keeps the best worst-group accuracy)"],
 }
 
+def field_owners(registry:dict) -> dict: # field → the names of the entries that own it
+    "The `RunConfig` fields the entries of a registry own (`DATASETS`, `METHODS`: each entry's `fields`), and whose they are"
+    out = {}
+    for name, entry in registry.items():
+        for f in entry.fields: out[f] = out.get(f, ()) + (name,)
+    return out
+
 CHOICES = dict(method=tuple(METHODS) + tuple(METHOD_ALIASES), data=tuple(DATASETS), head=('cam', 'fastai'), cam_method=('auto',) + CAM_METHODS,
                schedule=tuple(SCHEDULES), prior=tuple(PRIORS), which=('true', 'pred', 'all', 'absdiff'), kernel=('gaussian', 'paper'),
                precision=PRECISIONS, opt=tuple(OPTIMISERS), reduction=('mean', 'sum'), select=('last', 'best'), recipe=tuple(RECIPES), swap_mask=SWAP_MASKS)  # the values a field may take
 ONLY = dict(swap_mask=('swap', (True,)), swap_sigma=('swap_mask', ('centre', 'cam')), swap_warmup=('swap_mask', ('cam',)),
-            **{f: ('data', names) for f, names in dataset_fields().items()}, **{f: ('method', names) for f, names in owned_fields().items()})  # field → (the field it depends on, where it applies); a data set's and a method's fields are their own
+            **{f: ('data', names) for f, names in field_owners(DATASETS).items()}, **{f: ('method', names) for f, names in field_owners(METHODS).items()})  # field → (the field it depends on, where it applies); a data set's and a method's fields are their own
 PRIOR_KEYS = ('which', 'kernel', 'sigma', 'normalise', 'reduction')  # the keywords of the priors, applying where the chosen one takes them (the schedules': `SCHEDULE_KEYS`)
 
 # %% ../nbs/08_config.ipynb #ed9869c1

@@ -16,7 +16,7 @@ from .data import *
 
 # %% auto #0
 __all__ = ['CALTECH_FOLDERS', 'DATASETS', 'GENERATED', 'water_score', 'class_folder', 'caltech_split', 'caltech_table',
-           'random_split', 'csv_table', 'folder_table', 'DataSet', 'drawn', 'on_disk', 'dataset_fields', 'data_table']
+           'random_split', 'csv_table', 'folder_table', 'DataSet', 'drawn', 'on_disk', 'data_table']
 
 # %% ../nbs/00b_datasets.ipynb #511c06f2
 def water_score(img:Image.Image,    # any image
@@ -197,13 +197,6 @@ DATASETS = {  # data sets known by name: a new one is one entry
     'folder': DataSet(on_disk(folder_table), (), 'the folder of class folders'),
 }
 GENERATED = {k: d.kind for k, d in DATASETS.items() if d.kind}  # the data sets lint draws itself, and what each draws
-
-def dataset_fields() -> dict: # field → the names of the data sets that own it
-    "The `RunConfig` fields the data sets own, and whose they are (`RunConfig.applies` reads it)"
-    out = {}
-    for name, d in DATASETS.items():
-        for f in d.fields: out[f] = out.get(f, ()) + (name,)
-    return out
 
 # %% ../nbs/00b_datasets.ipynb #b37f0c44
 def data_table(data:str='synthetic', # a name of `DATASETS`

@@ -37,8 +37,7 @@ class JTT(ERM):
         with first.no_bar(), first.no_logging():
             with first.added_cbs(NaNGuard()): first.fit_one_cycle(c.jtt_epochs, c.lr)
             errors = error_set(first)
-        set_seed(c.seed, reproducible=True)  # the second stage starts as a run of its own would
-        run.dls = run.loaders(jtt_weights(errors, c.upweight))
+        run.dls = run.loaders(jtt_weights(errors, c.upweight))  # reseeded: the second stage starts as a run of its own would
         return dict(jtt_errors=int(errors.sum()))
 
 # %% ../nbs/04e_jtt.ipynb #8a322d61

@@ -10,7 +10,7 @@ from .cam import CAMCallback
 from .loss import takes
 
 # %% auto #0
-__all__ = ['METHODS', 'METHOD_ALIASES', 'Method', 'register_method', 'get_method', 'method_kwargs', 'owned_fields', 'ERM']
+__all__ = ['METHODS', 'METHOD_ALIASES', 'Method', 'register_method', 'get_method', 'method_kwargs', 'ERM']
 
 # %% ../nbs/04_method.ipynb #5bb4b312
 class Method:
@@ -60,13 +60,6 @@ def method_kwargs(m:Method, # the method
     "Split `kwargs` between the method's callbacks and the `Learner`"
     mine = {k: v for k, v in kwargs.items() if takes(m.callbacks, k)}
     return mine, {k: v for k, v in kwargs.items() if k not in mine}
-
-def owned_fields() -> dict: # field → the names of the methods that own it
-    "The `RunConfig` fields the registered methods own, and whose they are (`RunConfig.applies` reads it)"
-    out = {}
-    for m in METHODS.values():
-        for f in m.fields: out.setdefault(f, ()); out[f] += (m.name,)
-    return out
 
 # %% ../nbs/04_method.ipynb #822cff4c
 @register_method

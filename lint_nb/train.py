@@ -126,7 +126,8 @@ class RunStage:
     "The run being trained, as a method's `before_fit` sees it: its `dls` (which the stage may replace) and the run's own Learner and loaders"
     def __init__(self, c:RunConfig, table:pd.DataFrame, dls:DataLoaders, dev): store_attr()
     def learner(self, method:str=None) -> Learner: return run_learner(self.c, self.dls, method)  # the run's Learner, for `method`
-    def loaders(self, wgts=None) -> DataLoaders: return run_loaders(self.c, self.table, self.dev, wgts)  # the run's loaders, drawn with `wgts`
+    def loaders(self, wgts=None) -> DataLoaders:  # the run's loaders, drawn with `wgts`, reseeded as a run of its own would start
+        set_seed(self.c.seed, reproducible=True); return run_loaders(self.c, self.table, self.dev, wgts)
 
 # %% ../nbs/09_train.ipynb #9cf73663
 def fit_run(config:RunConfig=None, # the run; default `RunConfig.make(**kwargs)`
