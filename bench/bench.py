@@ -26,10 +26,15 @@ import json, os, statistics, time
 from pathlib import Path
 from fastai.vision.all import *
 from fastcore.test import test_close
-from lint_nb.cam import small_cnn, lint_model, cam, cam_from_features, CAMCallback
+from lint_nb.models import small_cnn, lint_model
+from lint_nb.cam import cam, cam_from_features, CAMCallback
 from lint_nb.loss import ClassLoss, CentrePrior
 from lint_nb.camloss import CAMLossCallback
-from lint_nb.data import atomic_file, lint_dls, synthetic_data, waterbirds_table, cache_table, cache_array
+from lint_nb.files import atomic_file
+from lint_nb.synthetic import synthetic_data
+from lint_nb.tables import waterbirds_table
+from lint_nb.cache import cache_table, cache_array
+from lint_nb.data import lint_dls
 from lint_nb.learner import lint_learner, set_precision
 from lint_nb.test_utils import tiny_dls
 import tempfile

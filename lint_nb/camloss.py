@@ -6,6 +6,7 @@
 from __future__ import annotations
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
+from .models import *
 from .cam import *
 from .loss import *
 from .method import *

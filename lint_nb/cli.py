@@ -11,7 +11,8 @@ from fastai.vision.all import *
 from .learner import predict_files
 from .vis import save_cams
 from .weights import RunFiles, METRICS, load_config, check_run_files, CONFIG
-from .data import image_problem, check_name, file_lock, restore_dir
+from .files import check_name, file_lock, restore_dir
+from .tables import image_problem
 from .safety import NonFiniteLoss
 from .config import add_config_args, split_grid, recipe_text
 from .train import train, run_dls, NotTrained

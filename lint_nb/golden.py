@@ -10,7 +10,7 @@ from importlib import metadata
 from pathlib import Path
 from .compat import *  # first: it silences what fastai prints on import
 import torch
-from .data import write_json
+from .files import write_json
 from .train import fit_run
 
 # %% auto #0

@@ -8,7 +8,10 @@ import contextlib, os
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
 from fastai.distributed import DistributedDL
+from .synthetic import *
+from .tables import *
 from .data import *
+from .models import *
 from .cam import *
 from .loss import *
 from .metrics import *

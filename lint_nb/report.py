@@ -8,7 +8,8 @@ import json, scipy.stats, warnings
 from operator import itemgetter
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
-from .data import CLASSES, PLACES, group_names, atomic_file
+from .files import atomic_file
+from .synthetic import CLASSES, PLACES, group_names
 from .learner import METHODS  # every method's notebook, imported there, has registered its method
 from .method import get_method
 from .vis import compare_cams, save_fig

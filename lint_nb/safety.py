@@ -7,7 +7,7 @@ from __future__ import annotations
 import pickle, random, time
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
-from .data import atomic_file
+from .files import atomic_file
 
 # %% auto #0
 __all__ = ['NonFiniteLoss', 'NaNGuard', 'rng_state', 'set_rng_state', 'read_checkpoint', 'Checkpoint', 'KeepBest']

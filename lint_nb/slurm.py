@@ -9,7 +9,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 import submitit
 from fastcore.basics import patch_to
-from .data import write_json, file_lock
+from .files import write_json, file_lock
 from .config import RunConfig, run_id, field_docs
 from .sweep import run_one, run_status, Stopper, SweepStopped
 from .weights import RunFiles
@@ -67,16 +67,17 @@ def check_cluster(c:SlurmConfig, # what each run asks for
     if c.partition and c.partition not in parts: raise ValueError(f'slurm partition {c.partition!r}: no such partition on this cluster; it has {sorted(parts)}')
     if c.gpus and not any(g.startswith('gpu') for g in parts.get(name, ())):
         raise ValueError(f'slurm gpus {c.gpus}: partition {name!r} has no GPUs (its nodes offer no gpu GRES); choose another --slurm_partition, or --slurm_gpus 0')
-    with tempfile.TemporaryDirectory() as tmp: slurm_executor(c, tmp, extra=extra)  # submitit checks the parameter names
+    with tempfile.TemporaryDirectory() as tmp: slurm_executor(c, tmp, extra=extra, cluster='debug')  # submitit checks the parameter names
 
 # %% ../nbs/11b_slurm.ipynb #d4cec851
 def slurm_executor(c:SlurmConfig, # what each run asks for
                    folder,        # submitit's folder: its pickles and the jobs' logs
                    jobs:int=None, # runs at once (the job array's parallelism); default: Slurm's
                    extra:dict=None, # more submitit `slurm_*` parameters, e.g. `slurm_account='lab'`
+                   cluster:str='slurm', # 'debug': submitit's stand-in, which checks the parameters with no Slurm here
                   ):
     "A submitit `AutoExecutor` for Slurm with `c`'s requests; an unknown parameter in `extra` is a one-line `ValueError`"
-    ex = submitit.AutoExecutor(folder=folder, cluster='slurm', slurm_max_num_timeout=c.requeues)
+    ex = submitit.AutoExecutor(folder=folder, cluster=cluster, slurm_max_num_timeout=c.requeues)
     p = dict(timeout_min=slurm_minutes(c.time), cpus_per_task=c.cpus, slurm_signal_delay_s=c.signal_delay, name='lint')
     p.update({k: v for k, v in dict(slurm_partition=c.partition, slurm_mem=c.mem, gpus_per_node=c.gpus or None, slurm_array_parallelism=jobs).items() if v})
     try: ex.update_parameters(**p, **(extra or {}))

@@ -10,7 +10,7 @@ from dataclasses import asdict
 from queue import Queue
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
-from .data import atomic_file, write_json, file_lock, check_name
+from .files import atomic_file, write_json, file_lock, check_name
 from .datasets import data_table
 from .config import RunConfig, run_id, config_grid
 from .report import write_sweep_report

@@ -11,7 +11,9 @@ from pathlib import Path
 from PIL import Image
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
-from .data import *
+from .files import *
+from .synthetic import *
+from .tables import *
 
 # %% auto #0
 __all__ = ['FIXTURES', 'tiny_dls', 'masked_dls', 'call_command', 'fixture_image', 'caltech_fixture', 'waterbirds_fixture',

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
-from .data import write_json
+from .files import write_json
 from .weights import CONFIG, METRICS
 from .vis import save_cams
 

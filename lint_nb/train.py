@@ -8,6 +8,8 @@ import json, os, re, shutil, tempfile, time
 from dataclasses import asdict
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
+from .files import *
+from .tables import *
 from .data import *
 from .datasets import *
 from .loss import *
@@ -18,7 +20,8 @@ from .safety import *
 from .weights import *
 from .config import *
 from .track import tracking
-from .cam import lint_model, cam_side, min_img_size
+from .models import lint_model
+from .cam import cam_side, min_img_size
 
 # %% auto #0
 __all__ = ['scores', 'run_table', 'run_size', 'run_dls', 'check_trainable', 'activation_bytes', 'free_memory', 'check_img_size',

@@ -7,7 +7,7 @@ from __future__ import annotations
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
 from .swap import object_masks
-from .data import atomic_file
+from .files import atomic_file
 from .cam import *
 from .loss import *
 

@@ -7,7 +7,10 @@ from __future__ import annotations
 import hashlib, json, pickle
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
+from .files import *
+from .tables import *
 from .data import *
+from .models import *
 from .cam import *
 from .learner import *
 
