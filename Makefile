@@ -12,7 +12,7 @@ UV := $(VENV)/uv/bin/uv
 # the package sources pip is configured with here (uv reads no pip.conf)
 SOURCES = $(shell $(PYTHON) tools/pip_sources.py)
 
-.PHONY: test test-slurm test-all export check-export check-docs check-outputs check-wheel experiment ablation counterfactual translation waterbirds caltech lab docs readme check-readme bench clean lock golden
+.PHONY: test test-slurm test-all export check-export check-lines check-docs check-outputs check-wheel experiment ablation counterfactual translation waterbirds caltech lab docs readme check-readme bench clean lock golden
 
 $(UV):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,7 +34,7 @@ lock: | $(UV)
 test: $(BIN)/nbdev_test
 	$(BIN)/nbdev_test --n_workers 2 --timing
 	@echo "The cells flagged slurm (nbs/11b_slurm.ipynb) are not in make test: make test-slurm runs them against a running Slurm (bash ../shared/slurm/start.sh starts one, as root)"
-	$(MAKE) --no-print-directory check-export check-readme check-docs check-outputs check-wheel
+	$(MAKE) --no-print-directory check-export check-lines check-readme check-docs check-outputs check-wheel
 
 ## make test-slurm: the cells flagged slurm (nbs/11b_slurm.ipynb), against a real Slurm that answers scontrol ping (.ci/run starts one with ../shared/slurm/start.sh, as root)
 test-slurm: $(BIN)/nbdev_test
@@ -44,7 +44,7 @@ test-slurm: $(BIN)/nbdev_test
 ## make test-all: also the cells flagged slow
 test-all: $(BIN)/nbdev_test
 	$(BIN)/nbdev_test --n_workers 2 --timing --flags slow
-	$(MAKE) --no-print-directory check-export check-readme check-docs check-outputs check-wheel
+	$(MAKE) --no-print-directory check-export check-lines check-readme check-docs check-outputs check-wheel
 
 ## make golden: rerun the golden run (nbs/14_golden.ipynb) and rewrite nbs/golden.json, printing what moved: for a change that means to move numbers (say why in its commit)
 golden: $(BIN)/nbdev_test
@@ -72,6 +72,10 @@ check-docs: $(BIN)/nbdev_test
 
 check-outputs:
 	@$(PYTHON) tools/check_outputs.py
+
+## check-lines: no line of lint_nb/ over settings.ini's max_line_length
+check-lines:
+	@$(PYTHON) tools/check_lines.py
 
 ## check-wheel: the wheel as a user gets it, with only its own requirements (the lock's versions): each console script once, outside the checkout
 check-wheel: $(BIN)/nbdev_test

@@ -8,6 +8,7 @@ import argparse, hashlib, inspect, itertools, json, re
 from dataclasses import dataclass, fields, asdict, replace
 from pathlib import Path
 from fastcore.basics import patch_to
+from fastcore.docments import docments
 from .datasets import DATASETS, GENERATED
 from .swap import SWAP_MASKS
 from .cam import CAM_METHODS
@@ -25,96 +26,147 @@ __all__ = ['RECIPES', 'RECIPE_SOURCES', 'CHOICES', 'ONLY', 'PRIOR_KEYS', 'DATA_K
 @dataclass(frozen=True)
 class RunConfig:
     "Every parameter of a run, with its default; build one with `RunConfig.make`, which checks them"
-    method: str = 'erm'           # 'erm' (plain cross-entropy; the seed's name 'default' is accepted), 'camloss', 'groupdro', 'jtt' (just train twice) or 'dfr' (deep feature reweighting)
-    recipe: str = None            # a published setting as the defaults: paper or origin-caltech (see RECIPES); the fields given override it
-    data: str = 'synthetic'       # the data set: 'synthetic' (built in), 'digits' (built in: handwritten digits on photographs), 'waterbirds', 'caltech256', 'csv' or 'folder'
-    path: str = None              # the data: a folder, or the CSV file for csv; synthetic and digits: where they are made (default data)
+    # 'erm' (plain cross-entropy; the seed's name 'default' is accepted), 'camloss', 'groupdro', 'jtt' (just train
+    # twice) or 'dfr' (deep feature reweighting)
+    method: str = 'erm'
+    # a published setting as the defaults: paper or origin-caltech (see RECIPES); the fields given override it
+    recipe: str = None
+    # the data set: 'synthetic' (built in), 'digits' (built in: handwritten digits on photographs), 'waterbirds',
+    # 'caltech256', 'csv' or 'folder'
+    data: str = 'synthetic'
+    # the data: a folder, or the CSV file for csv; synthetic and digits: where they are made (default data)
+    path: str = None
     masks: str = None             # waterbirds: the folder of CUB segmentations, for the mask priors and CAM-on-target
     columns: str = None           # csv: renamed columns, e.g. image=path,label=species,group=habitat
     n_test: int = 15              # caltech256: adversarial (and as many random) test images per class
-    p: float = 0.95               # synthetic and digits: share of training images whose background agrees with their class
+    # synthetic and digits: share of training images whose background agrees with their class
+    p: float = 0.95
     n_train: int = 4000           # synthetic and digits: training images
-    shift: float = 0.             # synthetic: move each test object off centre by this fraction of the side (the translation test)
-    allow_overlap: bool = False   # accept data whose splits share an image (the same file, or a link to it); refused by default, as a test score on trained images measures memory
+    # synthetic: move each test object off centre by this fraction of the side (the translation test)
+    shift: float = 0.
+    # accept data whose splits share an image (the same file, or a link to it); refused by default, as a test score on
+    # trained images measures memory
+    allow_overlap: bool = False
     balance: bool = None          # sample the classes equally often in training (default: for caltech256 only)
     aug: bool = False             # flip and rotate the training images (the origin's augmentation), on the device
     epochs: int = 6               # epochs
     img_size: int = 64            # image side in pixels (real data are resized to it)
     bs: int = 64                  # batch size
     lr: float = 3e-3              # peak learning rate
-    opt: str = 'adam'             # the optimiser: adam (fastai's Adam) or sgd (fastai's SGD, as in the paper and the origin)
-    mom: float = None             # momentum (Adam's beta1), held constant; default: the one-cycle schedule's 0.95-0.85-0.95 (plain SGD has none)
+    # the optimiser: adam (fastai's Adam) or sgd (fastai's SGD, as in the paper and the origin)
+    opt: str = 'adam'
+    # momentum (Adam's beta1), held constant; default: the one-cycle schedule's 0.95-0.85-0.95 (plain SGD has none)
+    mom: float = None
     wd: float = None              # decoupled weight decay; default: the optimiser's own (Adam 0.01, SGD 0)
-    select: str = 'last'          # the model kept: the last epoch's, or best (the epoch of the best validation worst-group accuracy)
+    # the model kept: the last epoch's, or best (the epoch of the best validation worst-group accuracy)
+    select: str = 'last'
     seed: int = 0                 # training seed (weights, shuffling)
     arch: str = 'small_cnn'       # small_cnn, or a torchvision/timm model name (from scratch unless pretrained)
     pretrained: bool = False      # pretrained weights for arch (downloads them: needs the network)
-    weights: str = None           # a file of arch's pretrained weights (a torchvision or timm state dict): pretrained offline
+    # a file of arch's pretrained weights (a torchvision or timm state dict): pretrained offline
+    weights: str = None
     head: str = 'cam'             # cam (CAM-exact: GAP and a linear layer) or fastai (vision_learner's head)
-    cam_method: str = 'auto'      # the CAM of the loss and the metrics: auto (exact when the head allows it, else gradcam), cam, gradcam or hirescam
-    cam_layer: str = None         # gradient CAMs: the layer's name in model.named_modules() (default: the body's output)
-    schedule: str = 'constant'    # camloss: the CAM weight over training: constant, three_phase (the paper's) or ce_cam_ce (the origin's Caltech one)
+    # the CAM of the loss and the metrics: auto (exact when the head allows it, else gradcam), cam, gradcam or hirescam
+    cam_method: str = 'auto'
+    # gradient CAMs: the layer's name in model.named_modules() (default: the body's output)
+    cam_layer: str = None
+    # camloss: the CAM weight over training: constant, three_phase (the paper's) or ce_cam_ce (the origin's Caltech one)
+    schedule: str = 'constant'
     weight: float = 1.            # camloss with the constant or ce_cam_ce schedule: the CAM loss weight
-    clip: float = None            # camloss: cap the weighted CAM loss at clip × CE (the origin's later code: 10); default: no cap
-    prior: str = 'centre'         # the prior of the CAM loss and of the cam_loss metric: centre, mask, contrast (these two need masks) or adaptive
-    which: str = 'true'           # whose CAM the prior scores: true, pred, all or absdiff (|CAM₀ − CAM₁|, the origin's; contrast: true or pred)
-    kernel: str = 'gaussian'      # centre prior: gaussian (inverted Gaussian of width sigma) or paper (the origin paper's)
+    # camloss: cap the weighted CAM loss at clip × CE (the origin's later code: 10); default: no cap
+    clip: float = None
+    # the prior of the CAM loss and of the cam_loss metric: centre, mask, contrast (these two need masks) or adaptive
+    prior: str = 'centre'
+    # whose CAM the prior scores: true, pred, all or absdiff (|CAM₀ − CAM₁|, the origin's; contrast: true or pred)
+    which: str = 'true'
+    # centre prior: gaussian (inverted Gaussian of width sigma) or paper (the origin paper's)
+    kernel: str = 'gaussian'
     sigma: float = 0.25           # centre and adaptive priors: the Gaussian's width, a fraction of the image side
-    normalise: bool = True        # centre, mask and adaptive priors: divide each CAM by its maximum (--no_normalise: the raw CAM, the paper's form)
-    reduction: str = 'mean'       # centre, mask and adaptive priors: mean over pixels, maps and batch, or sum (the paper's form)
+    # centre, mask and adaptive priors: divide each CAM by its maximum (--no_normalise: the raw CAM, the paper's form)
+    normalise: bool = True
+    # centre, mask and adaptive priors: mean over pixels, maps and batch, or sum (the paper's form)
+    reduction: str = 'mean'
     swap: bool = False            # paste each training image's object on another image's background (BackgroundSwap)
-    swap_mask: str = 'mask'       # swap: where each image's object is: mask (the data's masks), centre (the centre prior's Gaussian: needs nothing) or cam (the model's own CAM, after a centre warm-up)
+    # swap: where each image's object is: mask (the data's masks), centre (the centre prior's Gaussian: needs nothing)
+    # or cam (the model's own CAM, after a centre warm-up)
+    swap_mask: str = 'mask'
     swap_sigma: float = 0.25      # swap with swap_mask centre or cam: the Gaussian's width, a fraction of the side
     swap_warmup: float = 0.5      # swap with swap_mask cam: the share of training that swaps with the centre mask first
     eta: float = 0.01             # groupdro: step size of the group weights
-    jtt_epochs: int = 1           # jtt: epochs of the first (ERM) model, whose errors on the training images are upweighted
+    # jtt: epochs of the first (ERM) model, whose errors on the training images are upweighted
+    jtt_epochs: int = 1
     upweight: float = 20.         # jtt: how much more often the first model's errors are drawn (the paper's lambda)
     device: str = 'auto'          # auto (this process's GPU when there is one), cpu, cuda or cuda:<n>
-    precision: str = 'auto'       # auto (fp32 on the CPU and for small_cnn, else bf16, or fp16 without it), fp32, bf16 or fp16
+    # auto (fp32 on the CPU and for small_cnn, else bf16, or fp16 without it), fp32, bf16 or fp16
+    precision: str = 'auto'
     cache: bool = True            # decode the images once into a uint8 cache beside the data (False: every epoch)
-    report_to: str = None         # watch the run as it trains: mlflow, tensorboard, or both comma-separated (Hugging Face's report_to; see the track notebook)
-    tracking_uri: str = None      # report_to mlflow: the MLflow store; unset, MLFLOW_TRACKING_URI, else mlflow.db beside the run folders (offline)
+    # watch the run as it trains: mlflow, tensorboard, or both comma-separated (Hugging Face's report_to; see the track
+    # notebook)
+    report_to: str = None
+    # report_to mlflow: the MLflow store; unset, MLFLOW_TRACKING_URI, else mlflow.db beside the run folders (offline)
+    tracking_uri: str = None
 
-# %% ../nbs/08_config.ipynb #454d934d
+# %% ../nbs/08_config.ipynb #c07e9070
 RECIPES = {  # published settings, by name: the fields each sets (see `RECIPE_SOURCES`)
-    'paper': dict(data='waterbirds', method='camloss', arch='resnet50', pretrained=True, head='cam', opt='sgd', mom=0.9, lr=1e-3, epochs=30, bs=24,
+    'paper': dict(data='waterbirds', method='camloss', arch='resnet50', pretrained=True, head='cam', opt='sgd',
+                  mom=0.9, lr=1e-3, epochs=30, bs=24,
                   img_size=224, schedule='three_phase', kernel='paper', normalise=False, reduction='sum'),
-    'origin-caltech': dict(data='caltech256', method='camloss', arch='small_cnn', img_size=192, opt='sgd', lr=1e-2, bs=32, epochs=15,
+    'origin-caltech': dict(data='caltech256', method='camloss', arch='small_cnn', img_size=192, opt='sgd', lr=1e-2,
+                           bs=32, epochs=15,
                            schedule='ce_cam_ce', aug=True, which='absdiff', clip=10., select='best'),
 }
 RECIPE_SOURCES = {  # where each recipe's fields come from
-    'paper': ["Waterbirds; a ResNet-50 pretrained on ImageNet: the origin's paper draft, as quoted in ../shared/README.md line 58",
-              "SGD with momentum 0.9, batch 24, 30 epochs; three phases of LR 1e-3, 1e-4, 1e-6 and CE : CAM weights 0.7 : 1, 0.8 : 500, 1 : 0 (`THREE_PHASE`): ../shared/README.md lines 33-39",
-              "the loss summed over images and pixels, on the raw relu(CAM), with the kernel 1 - exp(-(j² + k²)): the paper's formula, ../shared/README.md line 27",
-              "224 px and the GAP + linear head: the paper's paper/main.tex as read for issue 16 (not in the reference notes)"],
-    'origin-caltech': ["Caltech-256 orca vs leopard; the small CNN from scratch; SGD at LR 1e-2; 192 px: ../shared/README.md lines 45-49",
-                       "the orcas balanced with flips and rotations: ../shared/README.md line 47 (the origin's augment.py)",
-                       "CE alone for 5 epochs, the CAM loss alone for 5, CE alone for 5 at LR × 0.1 (`ce_cam_ce`), batch 32: the origin's code as read for issue 16",
-                       "|CAM₀ − CAM₁|, the CAM loss clipped at 10 × CE, the best validation epoch kept: the origin's later code as read for issue 16 (it kept the best validation accuracy; lint keeps the best worst-group accuracy)"],
+    'paper': ["Waterbirds; a ResNet-50 pretrained on ImageNet: the origin's paper draft, as quoted in "
+              "../shared/README.md line 58",
+              "SGD with momentum 0.9, batch 24, 30 epochs; three phases of LR 1e-3, 1e-4, 1e-6 and CE : CAM weights "
+              "0.7 : 1, 0.8 : 500, 1 : 0 (`THREE_PHASE`): ../shared/README.md lines 33-39",
+              "the loss summed over images and pixels, on the raw relu(CAM), with the kernel 1 - exp(-(j² + k²)): "
+              "the paper's formula, ../shared/README.md line 27",
+              "224 px and the GAP + linear head: the paper's paper/main.tex as read for issue 16 (not in the "
+              "reference notes)"],
+    'origin-caltech': ["Caltech-256 orca vs leopard; the small CNN from scratch; SGD at LR 1e-2; 192 px: "
+                       "../shared/README.md lines 45-49",
+                       "the orcas balanced with flips and rotations: ../shared/README.md line 47 (the origin's "
+                       "augment.py)",
+                       "CE alone for 5 epochs, the CAM loss alone for 5, CE alone for 5 at LR × 0.1 (`ce_cam_ce`), "
+                       "batch 32: the origin's code as read for issue 16",
+                       "|CAM₀ − CAM₁|, the CAM loss clipped at 10 × CE, the best validation epoch kept: the origin's "
+                       "later code as read for issue 16 (it kept the best validation accuracy; lint keeps the best "
+                       "worst-group accuracy)"],
 }
 
 def field_owners(registry:dict) -> dict: # field → the names of the entries that own it
-    "The `RunConfig` fields the entries of a registry own (`DATASETS`, `METHODS`: each entry's `fields`), and whose they are"
+    """The `RunConfig` fields the entries of a registry own (`DATASETS`, `METHODS`: each entry's `fields`), and whose
+    they are"""
     out = {}
     for name, entry in registry.items():
         for f in entry.fields: out[f] = out.get(f, ()) + (name,)
     return out
 
-CHOICES = dict(method=tuple(METHODS) + tuple(METHOD_ALIASES), data=tuple(DATASETS), head=('cam', 'fastai'), cam_method=('auto',) + CAM_METHODS,
-               schedule=tuple(SCHEDULES), prior=tuple(PRIORS), which=('true', 'pred', 'all', 'absdiff'), kernel=('gaussian', 'paper'),
-               precision=PRECISIONS, opt=tuple(OPTIMISERS), reduction=('mean', 'sum'), select=('last', 'best'), recipe=tuple(RECIPES), swap_mask=SWAP_MASKS)  # the values a field may take
-ONLY = dict(swap_mask=('swap', (True,)), swap_sigma=('swap_mask', ('centre', 'cam')), swap_warmup=('swap_mask', ('cam',)),
-            **{f: ('data', names) for f, names in field_owners(DATASETS).items()}, **{f: ('method', names) for f, names in field_owners(METHODS).items()})  # field → (the field it depends on, where it applies); a data set's and a method's fields are their own
-PRIOR_KEYS = ('which', 'kernel', 'sigma', 'normalise', 'reduction')  # the keywords of the priors, applying where the chosen one takes them (the schedules': `SCHEDULE_KEYS`)
+# %% ../nbs/08_config.ipynb #e16c1594
+# the values a field may take
+CHOICES = dict(method=tuple(METHODS) + tuple(METHOD_ALIASES), data=tuple(DATASETS), head=('cam', 'fastai'),
+               cam_method=('auto',) + CAM_METHODS,
+               schedule=tuple(SCHEDULES), prior=tuple(PRIORS), which=('true', 'pred', 'all', 'absdiff'),
+               kernel=('gaussian', 'paper'),
+               precision=PRECISIONS, opt=tuple(OPTIMISERS), reduction=('mean', 'sum'), select=('last', 'best'),
+               recipe=tuple(RECIPES), swap_mask=SWAP_MASKS)
+# field → (the field it depends on, where it applies); a data set's and a method's fields are their own
+ONLY = dict(swap_mask=('swap', (True,)), swap_sigma=('swap_mask', ('centre', 'cam')),
+            swap_warmup=('swap_mask', ('cam',)),
+            **{f: ('data', names) for f, names in field_owners(DATASETS).items()},
+            **{f: ('method', names) for f, names in field_owners(METHODS).items()})
+# the keywords of the priors, applying where the chosen one takes them (the schedules': `SCHEDULE_KEYS`)
+PRIOR_KEYS = ('which', 'kernel', 'sigma', 'normalise', 'reduction')
 
 # %% ../nbs/08_config.ipynb #ed9869c1
 def field_docs(cls=None) -> dict: # field → its comment
-    "The comment after each field of `RunConfig` (or of another dataclass written the same way), for help texts"
+    """The comment of each field of `RunConfig` (or of another dataclass written the same way), for help texts:
+    fastcore's `docments`, a comment on the lines above a field joined into one line"""
     import lint_nb.config  # where the source is, also when this runs in the notebook
-    src = inspect.getsource(cls or lint_nb.config.RunConfig)
-    return dict(re.findall(r'^\s+(\w+): \w+ = .*?#\s*(.*)$', src, re.M))
+    return {k: ' '.join(v.split()) for k, v in docments(cls or lint_nb.config.RunConfig).items() if v}
 
-# %% ../nbs/08_config.ipynb #bfe3f907
+# %% ../nbs/08_config.ipynb #fe849b08
 _TYPES = {'str': str, 'int': int, 'float': float, 'bool': bool}
 
 def _coerce(name, v, t):
@@ -141,24 +193,31 @@ def recipe_fields(name:str=None, # a recipe of `RECIPES`, or None
     weights = (given or {}).get('weights') is not None
     return {k: v for k, v in RECIPES[name].items() if not (weights and k == 'pretrained')}
 
+# %% ../nbs/08_config.ipynb #e507a83f
 def recipe_text(name:str) -> str:
     "A recipe's full setting and its sources, for the commands to print"
-    return '\n'.join([f"recipe {name}: " + ', '.join(f'{k}={v}' for k, v in RECIPES[name].items()) + ' (options given override these)']
+    return '\n'.join([f"recipe {name}: " + ', '.join(f'{k}={v}' for k,
+                                                     v in RECIPES[name].items()) + ' (options given override these)']
                      + [f'  source: {s}' for s in RECIPE_SOURCES[name]])
 
+# %% ../nbs/08_config.ipynb #41abb687
 @patch_to(RunConfig, cls_method=True)
 def make(cls, **kwargs) -> RunConfig:
-    "The canonical configuration of the parameters given (None: not given), refusing unknown names, bad values and parameters that do not apply"
+    """The canonical configuration of the parameters given (None: not given), refusing unknown names, bad values and
+    parameters that do not apply"""
     c = cls._from(kwargs, strict=True)
     bad = [k for k, v in kwargs.items() if v is not None and not c.applies(k)]
     if bad: raise ValueError(c.why_not(bad[0]))
     return c.canonical()
 
+# %% ../nbs/08_config.ipynb #20a1f065
 @patch_to(RunConfig, cls_method=True)
 def read(cls, params:dict) -> RunConfig:
-    "The canonical configuration of stored `params` (a `metrics.json`'s): unknown names ignored, defaults filled, what does not apply dropped"
+    """The canonical configuration of stored `params` (a `metrics.json`'s): unknown names ignored, defaults filled,
+    what does not apply dropped"""
     return cls._from(params, strict=False).canonical()
 
+# %% ../nbs/08_config.ipynb #c7596e1e
 @patch_to(RunConfig, cls_method=True)
 def _from(cls, given, strict):
     hints = {f.name: f.type for f in fields(cls)}
@@ -168,57 +227,88 @@ def _from(cls, given, strict):
     c = cls(**{k: _coerce(k, v, hints[k]) for k, v in given.items() if k in hints and v is not None})
     c.check(); return c
 
-# %% ../nbs/08_config.ipynb #cbc2bd18
+# %% ../nbs/08_config.ipynb #51fa061e
 @patch_to(RunConfig)
 def check(self):
     "Raise a `ValueError` naming the first field outside its choices or range"
     for k, ok in CHOICES.items():
-        if getattr(self, k) is not None and getattr(self, k) not in ok: raise ValueError(f'run parameter {k} must be one of {list(ok)}, got {getattr(self, k)!r}')
+        if getattr(self, k) is not None and getattr(self, k) not in ok:
+            raise ValueError(f'run parameter {k} must be one of {list(ok)}, got {getattr(self, k)!r}')
     for k in ('epochs', 'img_size', 'bs', 'n_train', 'n_test', 'jtt_epochs'):
-        if getattr(self, k) is not None and getattr(self, k) < 1: raise ValueError(f'run parameter {k} must be at least 1, got {getattr(self, k)}')
+        if getattr(self, k) is not None and getattr(self, k) < 1:
+            raise ValueError(f'run parameter {k} must be at least 1, got {getattr(self, k)}')
     for k in ('lr', 'sigma', 'eta', 'swap_sigma', 'upweight'):
-        if getattr(self, k) is not None and getattr(self, k) <= 0: raise ValueError(f'run parameter {k} must be positive, got {getattr(self, k)}')
-    if self.mom is not None and not 0 <= self.mom < 1: raise ValueError(f'run parameter mom must be in [0, 1), got {self.mom}')
+        if getattr(self, k) is not None and getattr(self, k) <= 0:
+            raise ValueError(f'run parameter {k} must be positive, got {getattr(self, k)}')
+    if self.mom is not None and not 0 <= self.mom < 1:
+        raise ValueError(f'run parameter mom must be in [0, 1), got {self.mom}')
     if self.wd is not None and self.wd < 0: raise ValueError(f'run parameter wd must be at least 0, got {self.wd}')
-    if self.weight is not None and self.weight < 0: raise ValueError(f'run parameter weight must be at least 0 (a negative weight rewards CAM mass on the background), got {self.weight}')
-    if not re.fullmatch(r'auto|cpu|mps|cuda(:\d+)?', self.device or 'auto'): raise ValueError(f"run parameter device must be auto, cpu, cuda or cuda:<n>, got {self.device!r}")
-    if self.p is not None and not 0 <= self.p <= 1: raise ValueError(f'run parameter p must be between 0 and 1, got {self.p}')
-    if self.prior == 'contrast' and self.which in ('all', 'absdiff'): raise ValueError("run parameter which must be 'true' or 'pred' for prior 'contrast'")
-    if self.clip is not None and self.clip < 0: raise ValueError(f'run parameter clip must be at least 0, got {self.clip}')
-    if self.swap_warmup is not None and not 0 <= self.swap_warmup <= 1: raise ValueError(f'run parameter swap_warmup must be between 0 and 1 (a share of training), got {self.swap_warmup}')
-    if self.shift is not None and not 0 <= self.shift <= 0.5: raise ValueError(f'run parameter shift must be between 0 and 0.5 (of the image side), got {self.shift}')
-    if self.tracking_uri is not None and 'mlflow' not in reporters(self.report_to): raise ValueError(f'run parameter tracking_uri is for report_to mlflow only; this run has report_to {self.report_to!r}')
-    if self.weights is not None and self.pretrained: raise ValueError('run parameters pretrained and weights: give one (pretrained downloads the weights, weights reads them from a file)')
+    if self.weight is not None and self.weight < 0:
+        raise ValueError('run parameter weight must be at least 0 (a negative weight rewards CAM mass on the '
+                         f'background), got {self.weight}')
+    if not re.fullmatch(r'auto|cpu|mps|cuda(:\d+)?', self.device or 'auto'):
+        raise ValueError(f"run parameter device must be auto, cpu, cuda or cuda:<n>, got {self.device!r}")
+    if self.p is not None and not 0 <= self.p <= 1:
+        raise ValueError(f'run parameter p must be between 0 and 1, got {self.p}')
+    if self.prior == 'contrast' and self.which in ('all', 'absdiff'):
+        raise ValueError("run parameter which must be 'true' or 'pred' for prior 'contrast'")
+    if self.clip is not None and self.clip < 0:
+        raise ValueError(f'run parameter clip must be at least 0, got {self.clip}')
+    if self.swap_warmup is not None and not 0 <= self.swap_warmup <= 1:
+        raise ValueError('run parameter swap_warmup must be between 0 and 1 (a share of training), got '
+                         f'{self.swap_warmup}')
+    if self.shift is not None and not 0 <= self.shift <= 0.5:
+        raise ValueError(f'run parameter shift must be between 0 and 0.5 (of the image side), got {self.shift}')
+    if self.tracking_uri is not None and 'mlflow' not in reporters(self.report_to):
+        raise ValueError('run parameter tracking_uri is for report_to mlflow only; this run has report_to '
+                         f'{self.report_to!r}')
+    if self.weights is not None and self.pretrained:
+        raise ValueError('run parameters pretrained and weights: give one (pretrained downloads the weights, weights '
+                         'reads them from a file)')
 
+# %% ../nbs/08_config.ipynb #8583aa37
 @patch_to(RunConfig)
 def applies(self, name:str) -> bool:
     "Whether field `name` means something for this run"
-    if name in ONLY: dep, where = ONLY[name]; return self.applies(dep) and getattr(self, dep) in where  # and only where the field it depends on applies
+    # and only where the field it depends on applies
+    if name in ONLY: dep, where = ONLY[name]; return self.applies(dep) and getattr(self, dep) in where
     if name in PRIOR_KEYS: return takes(PRIORS[self.prior], name)
-    if name in SCHEDULE_KEYS: return self.applies('schedule') and takes(SCHEDULES[self.schedule], name)  # where there is a schedule, and it takes `name`
+    # where there is a schedule, and it takes `name`
+    if name in SCHEDULE_KEYS: return self.applies('schedule') and takes(SCHEDULES[self.schedule], name)
     return True
 
+# %% ../nbs/08_config.ipynb #6b234273
 @patch_to(RunConfig)
 def why_not(self, name:str) -> str:
     "Why field `name` does not apply to this run, in one line"
-    only = ONLY.get(name) or (ONLY['schedule'] if name in SCHEDULE_KEYS and not self.applies('schedule') else None)  # a schedule keyword where there is no schedule
-    if only: dep, where = only; return f"run parameter {name} is for {dep} {' or '.join(map(repr, where))} only; this run has {dep} {getattr(self, dep)!r}"
+    # a schedule keyword where there is no schedule
+    only = ONLY.get(name) or (ONLY['schedule'] if name in SCHEDULE_KEYS and not self.applies('schedule') else None)
+    if only:
+        dep, where = only
+        return (f"run parameter {name} is for {dep} {' or '.join(map(repr, where))} only; this run has {dep} "
+                f"{getattr(self, dep)!r}")
     if name in PRIOR_KEYS: return f"run parameter {name} does not apply: prior {self.prior!r} takes no {name}"
     return f"run parameter {name} does not apply: schedule {self.schedule!r} takes no {name}"
 
+# %% ../nbs/08_config.ipynb #938ce5f1
 @patch_to(RunConfig)
 def canonical(self) -> RunConfig:
-    "This configuration with the method's current name, `balance` decided, and `None` for every field that does not apply"
-    c = replace(self, method=METHOD_ALIASES.get(self.method, self.method), balance=DATASETS[self.data].balance if self.balance is None else self.balance,
+    """This configuration with the method's current name, `balance` decided, and `None` for every field that does not
+    apply"""
+    c = replace(self, method=METHOD_ALIASES.get(self.method, self.method), balance=DATASETS[self.data].balance
+                if self.balance is None else self.balance,
                 report_to=','.join(reporters(self.report_to)) or None)
     return replace(c, **{f.name: None for f in fields(c) if not c.applies(f.name)})
 
+# %% ../nbs/08_config.ipynb #6dbcc14b
 @patch_to(RunConfig)
 def given(self, *names) -> dict:
     "The fields `names` that apply to this run, as keywords (the others are None)"
     return {k: getattr(self, k) for k in names if getattr(self, k) is not None}
 
-DATA_KEYS = ('masks', 'columns', 'n_test', 'p', 'n_train', 'shift', 'allow_overlap')  # the fields, besides data, path and img_size, that choose a run's data
+# %% ../nbs/08_config.ipynb #8f14bb20
+# the fields, besides data, path and img_size, that choose a run's data
+DATA_KEYS = ('masks', 'columns', 'n_test', 'p', 'n_train', 'shift', 'allow_overlap')
 
 @patch_to(RunConfig)
 def data_args(self) -> dict:
@@ -230,23 +320,32 @@ NEEDS = ('masks', 'train_groups', 'valid_groups')  # what a run's training may u
 
 @patch_to(RunConfig)
 def needs(self) -> list: # drawn from `NEEDS`, empty when the run uses none of them
-    "What this run's training uses beyond images and class labels: its method's (`Method.needs`: a mask prior's `masks`, GroupDRO's and RWG's `train_groups`, DFR's `valid_groups`), and the `masks` of swapping with the data's masks"
+    """What this run's training uses beyond images and class labels: its method's (`Method.needs`: a mask prior's
+    `masks`, GroupDRO's and RWG's `train_groups`, DFR's `valid_groups`), and the `masks` of swapping with the data's
+    masks"""
     own = get_method(self.method).needs(self) + (['masks'] if self.swap and self.swap_mask == 'mask' else [])
     return [n for n in NEEDS if n in own]
 
 # %% ../nbs/08_config.ipynb #5ae946a4
-ID_FIELDS = ('method', 'data', 'path', 'masks', 'columns', 'n_test', 'p', 'n_train', 'balance', 'epochs', 'img_size', 'bs', 'lr', 'seed', 'arch', 'pretrained', 'head',
-             'cam_method', 'cam_layer', 'schedule', 'weight', 'prior', 'which', 'kernel', 'sigma', 'swap', 'eta', 'device', 'precision', 'cache')  # the fields of the first `RunConfig`
+# the fields of the first `RunConfig`
+ID_FIELDS = ('method', 'data', 'path', 'masks', 'columns', 'n_test', 'p', 'n_train', 'balance', 'epochs', 'img_size',
+             'bs', 'lr', 'seed', 'arch', 'pretrained', 'head',
+             'cam_method', 'cam_layer', 'schedule', 'weight', 'prior', 'which', 'kernel', 'sigma', 'swap', 'eta',
+             'device', 'precision', 'cache')
 WATCH_FIELDS = ('report_to', 'tracking_uri')  # where a run is watched: they change nothing it computes, so never its id
 
 def _identity(c):
-    "What a run id hashes: the fields of the first `RunConfig`, and a later field only where it is not its default, so that adding an option keeps every id (and never `WATCH_FIELDS`)"
+    """What a run id hashes: the fields of the first `RunConfig`, and a later field only where it is not its default,
+    so that adding an option keeps every id (and never `WATCH_FIELDS`)"""
     d = {f.name: f.default for f in fields(c)}
-    return {k: v for k, v in asdict(c).items() if k in ID_FIELDS or (k not in WATCH_FIELDS and v is not None and v != d[k])}  # None: a field that does not apply
+    # None: a field that does not apply
+    return {k: v for k, v in asdict(c).items() if k in ID_FIELDS
+            or (k not in WATCH_FIELDS and v is not None and v != d[k])}
 
 def run_id(config:RunConfig|dict, # a configuration, or the parameters of one
           ) -> str:               # e.g. `synthetic-camloss-p0.95-seed0-1a2b3c`
-    "A readable id for a run, ending in a hash of its canonical configuration (every field that shapes the run: see `_identity`)"
+    """A readable id for a run, ending in a hash of its canonical configuration (every field that shapes the run: see
+    `_identity`)"""
     c = config if isinstance(config, RunConfig) else RunConfig.make(**config)
     h = hashlib.sha1(json.dumps(_identity(c), sort_keys=True).encode()).hexdigest()[:6]
     p = f'-p{c.p:g}' if c.data in GENERATED else ''  # p only shapes the data lint draws
@@ -254,7 +353,8 @@ def run_id(config:RunConfig|dict, # a configuration, or the parameters of one
 
 # %% ../nbs/08_config.ipynb #8f084cb0
 def config_grid(**grid) -> list: # the configurations, each once, in the order of the grid
-    "Every combination of `grid`'s values (a list per field; a single value is one), with the fields that apply to each, checked"
+    """Every combination of `grid`'s values (a list per field; a single value is one), with the fields that apply to
+    each, checked"""
     keys = list(grid)
     vals = [list(v) if isinstance(v, (list, tuple)) else [v] for v in grid.values()]
     runs, used = {}, set()
@@ -265,30 +365,40 @@ def config_grid(**grid) -> list: # the configurations, each once, in the order o
         used |= {k for k, v in keep.items() if v is not None}
         cfg = RunConfig.make(**keep); runs.setdefault(run_id(cfg), cfg)
     unused = [k for k, v in zip(keys, vals) if k not in used and any(o is not None for o in v)]
-    if unused: raise ValueError(RunConfig._from(dict(zip(keys, [v[0] for v in vals])), strict=True).why_not(unused[0]) + ' (in no run of the grid)')
+    if unused:
+        raise ValueError(RunConfig._from(dict(zip(keys, [v[0] for v in vals])),
+                                         strict=True).why_not(unused[0]) + ' (in no run of the grid)')
     return list(runs.values())
 
-# %% ../nbs/08_config.ipynb #c6e35716
+# %% ../nbs/08_config.ipynb #1ee9ffb6
 def add_config_args(parser:argparse.ArgumentParser, # the command's parser
                     grid:bool=False, # each option takes comma-separated values (`lint_sweep`)
                     aliases:dict=None, # field → more option names, e.g. {'method': ['--methods']}
                     defaults:dict=None, # field → the command's own default, for the help text
                    ) -> argparse.ArgumentParser:
-    "Add an option per `RunConfig` field to `parser`, help from the field's comment and choices from `CHOICES`; options not given stay out of the result"
+    """Add an option per `RunConfig` field to `parser`, help from the field's comment and choices from `CHOICES`;
+    options not given stay out of the result"""
     docs, aliases, defaults = field_docs(), aliases or {}, defaults or {}
-    g = parser.add_argument_group('run parameters (RunConfig)' + (': comma-separated values make a grid' if grid else ''))
+    g = parser.add_argument_group('run parameters (RunConfig)' + (': comma-separated values make a grid' if grid
+                                                                  else ''))
     for f in fields(RunConfig):
         d = defaults.get(f.name, f.default)
-        h = f"{docs[f.name]} (default: {','.join(map(str, d)) if isinstance(d, (list, tuple)) else d})".replace('%', '%%')
+        h = f"{docs[f.name]} (default: {','.join(map(str, d)) if isinstance(d, (list, tuple)) else d})".replace('%',
+                '%%')
         if f.type == 'bool':
-            g.add_argument(f'--{f.name}', dest=f.name, action='store_const', const=True, default=argparse.SUPPRESS, help=h)
-            g.add_argument(f'--no_{f.name}', dest=f.name, action='store_const', const=False, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+            g.add_argument(f'--{f.name}', dest=f.name, action='store_const', const=True, default=argparse.SUPPRESS,
+                           help=h)
+            g.add_argument(f'--no_{f.name}', dest=f.name, action='store_const', const=False, default=argparse.SUPPRESS,
+                           help=argparse.SUPPRESS)
         else:
             ch = CHOICES.get(f.name)
-            g.add_argument(f'--{f.name}', *aliases.get(f.name, []), dest=f.name, default=argparse.SUPPRESS, type=str if grid else _TYPES[f.type],
-                           choices=None if grid else ch, metavar=('{' + ','.join(ch) + '}') if ch else f.type.upper(), help=h)
+            g.add_argument(f'--{f.name}', *aliases.get(f.name, []), dest=f.name, default=argparse.SUPPRESS,
+                           type=str if grid else _TYPES[f.type],
+                           choices=None if grid else ch, metavar=('{' + ','.join(ch) + '}') if ch else f.type.upper(),
+                           help=h)
     return parser
 
+# %% ../nbs/08_config.ipynb #7be463c1
 ONE_VALUE = ('columns', 'report_to')  # fields whose one value holds commas (`image=path,label=species`): never a grid
 
 def split_grid(args:dict) -> dict: # field → its value, or a list of values

@@ -18,13 +18,16 @@ def lint_block(classes,          # class names, in vocabulary order
                groups,           # group names, in vocabulary order
                masks:bool=False, # read the `mask` column as a `BinaryMask`
                size:int=None,    # resize images (and masks) to `size`×`size`, if given
-               cached:bool=False, # read images and masks from the decoded cache of the table (`cache_table`), in batches (`CachedDL`)
+               # read images and masks from the decoded cache of the table (`cache_table`), in batches (`CachedDL`)
+               cached:bool=False,
               ) -> DataBlock:
     "A `DataBlock` of (image → class, group[, mask]) over a lint table"
-    blocks = [ImageBlock(LintImage), CategoryBlock(vocab=list(classes), sort=False), CategoryBlock(vocab=list(groups), sort=False)]
+    blocks = [ImageBlock(LintImage), CategoryBlock(vocab=list(classes), sort=False),
+              CategoryBlock(vocab=list(groups), sort=False)]
     getters = [CachedItem() if cached else ColReader('file'), ColReader('label'), ColReader('group')]
     if masks:
-        blocks.append(TransformBlock(type_tfms=BinaryMask.create, item_tfms=AddMaskCodes(codes=['background', 'object']),
+        blocks.append(TransformBlock(type_tfms=BinaryMask.create,
+                                     item_tfms=AddMaskCodes(codes=['background', 'object']),
                                      batch_tfms=IntToFloatTensor))
         getters.append(CachedItem('mask_', TensorMask) if cached else ColReader('mask'))
     return DataBlock(blocks=blocks, getters=getters, n_inp=1, splitter=ColSplitter('is_valid'),
@@ -39,7 +42,8 @@ def class_weights(df:pd.DataFrame) -> np.ndarray: # one weight per row
 # %% ../nbs/00e_data.ipynb #da9b1ee7
 def flip_rotate(max_deg:float=30., # the largest rotation, in degrees
                ) -> list:          # fastai batch transforms
-    "The origin's augmentation in fastai's transforms: a horizontal flip half the time and a rotation, on training batches only, on their device, masks moved with their images"
+    """The origin's augmentation in fastai's transforms: a horizontal flip half the time and a rotation, on training
+    batches only, on their device, masks moved with their images"""
     return aug_transforms(max_rotate=max_deg, max_zoom=1., max_lighting=0., max_warp=0.)
 
 # %% ../nbs/00e_data.ipynb #1411e17c
@@ -48,9 +52,12 @@ def lint_dls(source,             # a lint table, or a Waterbirds-format folder
              size:int=None,      # resize images to `size`, if given
              masks:bool=None,    # use masks; default: when the table has a `mask` column
              balance:bool=False, # draw training images so that every class is seen equally often
-             wgts=None,          # sampling weights of the training rows, in table order (JTT's upweighting); with `balance`, multiplied by the class weights
+             # sampling weights of the training rows, in table order (JTT's upweighting); with `balance`, multiplied by
+             # the class weights
+             wgts=None,
              num_workers:int=0,  # DataLoader workers (they decode files; with workers there is no cache)
-             cache:bool=True,    # decode every image once into a uint8 cache beside the data (`cache_table`) and make batches from it
+             # decode every image once into a uint8 cache beside the data (`cache_table`) and make batches from it
+             cache:bool=True,
              aug:bool=False,     # flip and rotate the training batches (`flip_rotate`), on their device
              **kwargs,           # passed to `Datasets.dataloaders` (`device`, say)
             ) -> DataLoaders:    # train, valid and test (`dls[2]`) loaders
@@ -65,11 +72,14 @@ def lint_dls(source,             # a lint table, or a Waterbirds-format folder
     if balance or wgts is not None:
         w = (class_weights(fit)[dss.splits[0]] if balance else 1.) * (1. if wgts is None else np.asarray(wgts, float))
         kwargs.update(dl_type=CachedWeightedDL if 'cache' in df else WeightedDL, dl_kwargs=({'wgts': w}, {}))
-    dls = dss.dataloaders(bs=bs, num_workers=num_workers, after_item=block.item_tfms, after_batch=block.batch_tfms, **kwargs)
-    if aug: dls.train.after_batch.add(flip_rotate())  # the training loader's own pipeline: valid and test are not resampled
+    dls = dss.dataloaders(bs=bs, num_workers=num_workers, after_item=block.item_tfms, after_batch=block.batch_tfms,
+                          **kwargs)
+    # the training loader's own pipeline: valid and test are not resampled
+    if aug: dls.train.after_batch.add(flip_rotate())
     dls.loaders.append(dls.test_dl(df[df.split == 'test'], with_labels=True))
     return dls
 
 # %% ../nbs/00e_data.ipynb #c9ca4d34
 from matplotlib.colors import ListedColormap
-MASK_CMAP = ListedColormap([(0, 0, 0, 0), (1, 1, 0.6, 0.5)])  # mask colours for `show_batch(cmap=MASK_CMAP)`: clear background, light object
+# mask colours for `show_batch(cmap=MASK_CMAP)`: clear background, light object
+MASK_CMAP = ListedColormap([(0, 0, 0, 0), (1, 1, 0.6, 0.5)])

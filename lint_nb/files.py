@@ -26,11 +26,12 @@ def atomic_dir(dest): # the folder to write
             raise
     finally: shutil.rmtree(tmp, ignore_errors=True)
 
-# %% ../nbs/00a_files.ipynb #0a55795b
+# %% ../nbs/00a_files.ipynb #8dd7b4b4
 class WriteError(OSError):
     "A file `lint` could not write, in one line: which file, and why (a full disk, a read-only folder...)"
     def __str__(self): return self.strerror
 
+# %% ../nbs/00a_files.ipynb #7b6c2a89
 def write_error(fname, # the file being written
                 e:Exception, # what the writer raised
                ) -> WriteError:
@@ -38,17 +39,21 @@ def write_error(fname, # the file being written
     code = getattr(e, 'errno', None)  # None for torch.save's RuntimeError
     here = next((p for p in Path(fname).absolute().parents if p.exists()), Path('/'))
     free = shutil.disk_usage(here).free
-    if not code and free < 2**20: code = errno.ENOSPC  # torch says it in C++ words ('unexpected pos'): a disk with less than 1 MiB left is full
+    # torch says it in C++ words ('unexpected pos'): a disk with less than 1 MiB left is full
+    if not code and free < 2**20: code = errno.ENOSPC
     why = os.strerror(code) if code else f"the writer failed ({' '.join(str(e).split())[:200]})"
     return WriteError(code or errno.EIO, f'cannot write {fname}: {why} ({free / 2**20:,.1f} MiB free on its disk)')
 
-TORCH_WRITE_ERRORS = ('inline_container', 'iostream error', 'file write failed')  # how torch.save says that it could not write
+# %% ../nbs/00a_files.ipynb #9788af2a
+# how torch.save says that it could not write
+TORCH_WRITE_ERRORS = ('inline_container', 'iostream error', 'file write failed')
 
 @contextmanager
 def atomic_file(fname,        # the file to write
                 suffix:str='', # suffix of the temporary file (some writers choose the format by it, e.g. '.png')
                ):
-    "Yield a temporary path next to `fname`; rename it to `fname` if the block succeeds, else remove it. A failed write raises a `WriteError` naming `fname`"
+    """Yield a temporary path next to `fname`; rename it to `fname` if the block succeeds, else remove it. A failed
+    write raises a `WriteError` naming `fname`"""
     fname, tmp = Path(fname), None
     try:
         fname.parent.mkdir(parents=True, exist_ok=True)
@@ -63,20 +68,23 @@ def atomic_file(fname,        # the file to write
     finally:
         if tmp and os.path.exists(tmp): os.remove(tmp)
 
+# %% ../nbs/00a_files.ipynb #bca39767
 def write_json(obj, fname):
     "Write `obj` as JSON to `fname` atomically (see `atomic_file`)"
     with atomic_file(fname) as tmp: tmp.write_text(json.dumps(obj, indent=1))
 
-# %% ../nbs/00a_files.ipynb #84aaeffa
+# %% ../nbs/00a_files.ipynb #a4606b84
 def _old(dest): return dest.parent / f'.{dest.name}.old'
 
 def restore_dir(dest): # a folder that `swap_dir` replaces
-    "Finish a `swap_dir` that was cut short: bring `dest` back from `.<name>.old` if it is gone, else delete the old copy"
+    """Finish a `swap_dir` that was cut short: bring `dest` back from `.<name>.old` if it is gone, else delete the old
+    copy"""
     dest = Path(dest); old = _old(dest)
     if not old.exists(): return
     if dest.exists(): shutil.rmtree(old)
     else: old.rename(dest)
 
+# %% ../nbs/00a_files.ipynb #8fe22c19
 def swap_dir(new,  # a finished folder
              dest, # the folder it replaces, if that exists
             ):
@@ -95,17 +103,21 @@ except ImportError: fcntl = None  # Windows
 def file_lock(fname,   # the lock file (created if need be, and left in place)
               what:str, # what it guards, for the error
              ):
-    "Hold an exclusive lock on `fname` while the block runs; raise `FileExistsError` naming the holder if another process has it"
+    """Hold an exclusive lock on `fname` while the block runs; raise `FileExistsError` naming the holder if another
+    process has it"""
     fname = Path(fname)
-    try: fname.parent.mkdir(parents=True, exist_ok=True); f = open(fname, 'a+')  # a read-only folder fails here, before any work
+    # a read-only folder fails here, before any work
+    try: fname.parent.mkdir(parents=True, exist_ok=True); f = open(fname, 'a+')
     except OSError as e: raise write_error(fname, e) from e
     with f:
         if fcntl is not None:
             try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 f.seek(0); holder = f.read().strip() or 'another process'
-                raise FileExistsError(f'{what} is in use by {holder} (lock {fname}); wait for it to end, or choose another name') from None
-        f.seek(0); f.truncate(); f.write(f"pid {os.getpid()} on {socket.gethostname()}, since {time.strftime('%Y-%m-%d %H:%M:%S')}"); f.flush()
+                raise FileExistsError(f'{what} is in use by {holder} (lock {fname}); wait for it to end, or choose '
+                                      'another name') from None
+        f.seek(0); f.truncate()
+        f.write(f"pid {os.getpid()} on {socket.gethostname()}, since {time.strftime('%Y-%m-%d %H:%M:%S')}"); f.flush()
         try: yield
         finally: f.seek(0); f.truncate(); f.flush()  # the lock goes with the file's closing
 
@@ -114,7 +126,8 @@ def check_name(name,                 # a run or sweep name
                what:str='run name',  # what it names, for the error
               ) -> str:              # `name`
     "`name` if it is one plain folder name; else a `ValueError` saying what a name must be, before anything is written"
-    ok = isinstance(name, str) and name not in ('', '.', '..') and not name.startswith('.') and '/' not in name and '\\' not in name
+    ok = (isinstance(name, str) and name not in ('', '.', '..') and not name.startswith('.')
+          and '/' not in name and '\\' not in name)
     if ok and name.isprintable() and len(name.encode()) <= 200: return name
     raise ValueError(f"{what} {name!r}: expected one plain folder name (not empty, no '/' or '\\', no leading '.', "
                      "no control characters, at most 200 bytes), as it becomes a folder of its own")
