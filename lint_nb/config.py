@@ -295,8 +295,8 @@ def why_not(self, name:str) -> str:
 def canonical(self) -> RunConfig:
     """This configuration with the method's current name, `balance` decided, and `None` for every field that does not
     apply"""
-    c = replace(self, method=METHOD_ALIASES.get(self.method, self.method), balance=DATASETS[self.data].balance
-                if self.balance is None else self.balance,
+    balance = DATASETS[self.data].balance if self.balance is None else self.balance
+    c = replace(self, method=METHOD_ALIASES.get(self.method, self.method), balance=balance,
                 report_to=','.join(reporters(self.report_to)) or None)
     return replace(c, **{f.name: None for f in fields(c) if not c.applies(f.name)})
 
@@ -379,8 +379,8 @@ def add_config_args(parser:argparse.ArgumentParser, # the command's parser
     """Add an option per `RunConfig` field to `parser`, help from the field's comment and choices from `CHOICES`;
     options not given stay out of the result"""
     docs, aliases, defaults = field_docs(), aliases or {}, defaults or {}
-    g = parser.add_argument_group('run parameters (RunConfig)' + (': comma-separated values make a grid' if grid
-                                                                  else ''))
+    title = 'run parameters (RunConfig)' + (': comma-separated values make a grid' if grid else '')
+    g = parser.add_argument_group(title)
     for f in fields(RunConfig):
         d = defaults.get(f.name, f.default)
         h = f"{docs[f.name]} (default: {','.join(map(str, d)) if isinstance(d, (list, tuple)) else d})".replace('%',

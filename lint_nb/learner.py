@@ -148,9 +148,9 @@ def run_device(device:str='auto', # 'auto', 'cpu', 'cuda' or 'cuda:<n>'
     if device != 'auto':
         d, n = torch.device(device), torch.cuda.device_count()
         if d.type == 'cuda' and (n == 0 or (d.index or 0) >= n):
+            hint = '' if n else ' (is this a CPU-only torch, or is CUDA_VISIBLE_DEVICES empty?)'
             raise ValueError(f"run parameter device is {device!r}, but torch sees {n} CUDA GPU(s) here: use --device "
-                             "auto or cpu" + ('' if n
-                                              else ' (is this a CPU-only torch, or is CUDA_VISIBLE_DEVICES empty?)'))
+                             "auto or cpu" + hint)
         return d
     if not torch.cuda.is_available(): return torch.device('cpu')
     dev = torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0)))

@@ -44,8 +44,8 @@ def register_method(cls:type) -> type: # a subclass of `Method` with a `name`
     if not (isinstance(cls, type) and issubclass(cls, Method) and cls.name):
         raise TypeError(f'register_method takes a Method subclass with a name, got {cls!r}')
     old = type(METHODS.get(cls.name))
-    if cls.__module__ == '__main__' and old.__module__ not in ('__main__',
-                                                               'builtins') and old.__qualname__ == cls.__qualname__:
+    if (cls.__module__ == '__main__' and old.__module__ not in ('__main__', 'builtins')
+            and old.__qualname__ == cls.__qualname__):
         return cls
     METHODS[cls.name] = cls()
     return cls

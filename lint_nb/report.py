@@ -154,8 +154,8 @@ def interval_cells(runs:list,     # `Run`s of one row
     d, dlo, dhi, n = paired_diff(runs, base, f) if base and base is not runs else (0., float('nan'), float('nan'), 0)
     verdict = ('n/a' if base is runs or not base else f'{n} pair' + 's' * (n != 1) + ': too few') if n < 2 else \
               'not distinguishable' if dlo <= 0 <= dhi else 'higher' if dlo > 0 else 'lower'
-    return {f'{name} 95% CI': f'[{num(lo)}, {num(hi)}]', f'Δ vs {baseline} (95% CI)': '' if n < 2
-            else f'{num(d, "+")} [{num(dlo, "+")}, {num(dhi, "+")}]',
+    diff = '' if n < 2 else f'{num(d, "+")} [{num(dlo, "+")}, {num(dhi, "+")}]'
+    return {f'{name} 95% CI': f'[{num(lo)}, {num(hi)}]', f'Δ vs {baseline} (95% CI)': diff,
             f'vs {baseline} at 95%': verdict}
 
 # %% ../nbs/10_report.ipynb #34d0069b
@@ -366,8 +366,8 @@ def write_report(folder,          # a folder of runs (searched for `metrics.json
                 '## Test', '', runs_table(runs, 'test', baseline).to_markdown(), '', '## Validation', '',
                 runs_table(runs, 'valid', baseline).to_markdown(), '']
     if out:
-        md += ['## Left out', '', f'{len(out)} metrics.json file(s) are not in the tables above:', ''] + [f'- {why}'
-                if why.startswith(str(f)) else f'- {f}: {why}' for f, why in out] + ['']
+        md += ['## Left out', '', f'{len(out)} metrics.json file(s) are not in the tables above:', '']
+        md += [f'- {why}' if why.startswith(str(f)) else f'- {f}: {why}' for f, why in out] + ['']
     md = '\n'.join(md)
     with atomic_file(ifnone(fname, Path(folder) / ('paper.md' if style == 'paper' else 'report.md'))) as tmp:
         tmp.write_text(md)

@@ -89,8 +89,8 @@ def mlflow_experiment(uri:str, # a tracking URI
     exp = client.get_experiment_by_name(name)
     if exp: return client, exp.experiment_id
     local = uri.startswith('sqlite:///')
-    return client, client.create_experiment(name, artifact_location=(Path(uri[10:]).parent / 'mlartifacts').as_uri()
-                                            if local else None)
+    where = (Path(uri[10:]).parent / 'mlartifacts').as_uri() if local else None
+    return client, client.create_experiment(name, artifact_location=where)
 
 # %% ../nbs/07b_track.ipynb #cd149cf3
 class Tracker:

@@ -140,9 +140,9 @@ def run_learner(c:RunConfig,       # the run
 # %% ../nbs/09_train.ipynb #c2e7801b
 def run_swap(c:RunConfig) -> list: # `[BackgroundSwap(...)]`, or `[]`
     "The run's background swapping callback, if it swaps"
-    return [BackgroundSwap(source=c.swap_mask,
-                           **{k: v for k, v in dict(sigma=c.swap_sigma, warmup=c.swap_warmup).items()
-                              if v is not None})] if c.swap else []
+    if not c.swap: return []
+    kw = {k: v for k, v in dict(sigma=c.swap_sigma, warmup=c.swap_warmup).items() if v is not None}
+    return [BackgroundSwap(source=c.swap_mask, **kw)]
 
 def run_loaders(c:RunConfig, table, dev, wgts=None) -> DataLoaders:
     "The run's `lint_dls` of `table` on `dev` (with sampling weights `wgts`: JTT's, RWG's)"
@@ -192,8 +192,8 @@ def fit_run(config:RunConfig=None, # the run; default `RunConfig.make(**kwargs)`
     ckpt = Checkpoint(checkpoint, resume) if checkpoint else None
     # `select='best'` keeps its model beside the checkpoint (so --resume has it), else here
     with tempfile.TemporaryDirectory() as tmp:
-        best = KeepBest(Path(checkpoint).parent / 'best' if checkpoint
-                        else Path(tmp) / 'best') if c.select == 'best' else None
+        best_dir = Path(checkpoint).parent / 'best' if checkpoint else Path(tmp) / 'best'
+        best = KeepBest(best_dir) if c.select == 'best' else None
         with distributed(learn), learn.added_cbs([NaNGuard()] + run_swap(c) + [o for o in (best, ckpt)
                                                                                if o] + list(L(cbs))):
             if quiet:
@@ -208,8 +208,8 @@ def fit_run(config:RunConfig=None, # the run; default `RunConfig.make(**kwargs)`
     res = dict(method=c.method, seed=c.seed, data=c.data, epochs=c.epochs,
                train_time_s=round(time.time() - t0 + ckpt.seconds_restored if ckpt else time.time() - t0, 2),
                data_path=str(folder), device=str(dev),
-               precision=precision, threads=torch.get_num_threads(), epoch_kept=best.best_epoch if best
-               else c.epochs - 1, needs=c.needs(), **extra,
+               precision=precision, threads=torch.get_num_threads(),
+               epoch_kept=best.best_epoch if best else c.epochs - 1, needs=c.needs(), **extra,
                params=asdict(c), valid=scores(learn, 1), test=scores(learn, 2))
     bad = [s for s in ('valid', 'test') if res[s]['loss'] is None]
     if bad: raise NonFiniteLoss(f'the {bad[0]} loss of the trained model is NaN or infinite. {NaNGuard.advice}')

@@ -99,8 +99,8 @@ def compare_cams(learners:dict, # name → `lint` Learner, all on the same data
         axs[0, i].set_title(ds[0]['group_names'][ds[0]['groups'][i]], fontsize=8)
         for r, (k, d) in enumerate(zip(names, ds), 1):
             p = d['probs'][i].argmax().item()
-            _overlay(axs[r, i], d['images'][i], d['cams'][i], f"{k}: {d['classes'][p]}", 'black' if p == d['labels'][i]
-                     else 'red')
+            colour = 'black' if p == d['labels'][i] else 'red'
+            _overlay(axs[r, i], d['images'][i], d['cams'][i], f"{k}: {d['classes'][p]}", colour)
     fig.tight_layout()
     return fig
 

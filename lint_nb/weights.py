@@ -48,8 +48,8 @@ def model_config(learn:Learner, # a `lint` Learner
         raise ValueError('save_weights needs the CAM layer by name, not as a module')
     return dict(format='lint-weights', version=1, arch=arch, head=head, classes=list(map(str, tls[1].vocab)),
                 groups=list(map(str, tls[2].vocab)),
-                size=resize.size[0] if resize else None, cam_method=cb.method if cb else 'auto', cam_layer=cb.layer
-                if cb else None)
+                size=resize.size[0] if resize else None, cam_method=cb.method if cb else 'auto',
+                cam_layer=cb.layer if cb else None)
 
 # %% ../nbs/07_weights.ipynb #a196be01
 def save_weights(learn:Learner, # a `lint` Learner
