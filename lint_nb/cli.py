@@ -10,7 +10,7 @@ from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
 from .learner import predict_files
 from .vis import save_cams
-from .weights import RunFiles, METRICS, load_config, check_run_files, CONFIG
+from .weights import RunFiles, METRICS, CONFIG
 from .files import check_name, file_lock, restore_dir
 from .tables import image_problem
 from .safety import NonFiniteLoss
@@ -137,21 +137,14 @@ def run_folder(name:str, # a run name, as given to lint_train
 def _load(name, out, pkl=False):
     """The run's model: from its weights (`RunFiles.model`), or from its `.pkl` (which runs pickle) only when `pkl`,
     once its files are checked"""
-    folder = run_folder(name, out)
-    fname = folder / 'model.pkl'
-    # a run saved before model.pkl moved into its folder
-    if not fname.exists() and (folder.parent / f'{name}.pkl').exists(): fname = folder.parent / f'{name}.pkl'
-    if pkl:
-        if not fname.exists():
-            raise FileNotFoundError(f'{fname} not found: train it first with lint_train --name {name}')
-        # a folder that mixes two runs is refused before any unpickling
-        if (folder / CONFIG).exists(): check_run_files(folder, load_config(folder))
-        return load_learner(fname)
-    if not (folder / CONFIG).exists() and fname.exists():
-        raise FileNotFoundError(f'{folder / CONFIG} not found, only {fname}: loading a .pkl runs any code it holds; '
-                                'pass --pkl if you trust that file')
-    if not folder.exists(): raise FileNotFoundError(f'{folder} not found: train it first with lint_train --name {name}')
-    return RunFiles(folder).model()
+    rf = RunFiles(run_folder(name, out))
+    if pkl: return rf.pickled()
+    if not (rf.folder / CONFIG).exists() and rf.pkl.exists():
+        raise FileNotFoundError(f'{rf.folder / CONFIG} not found, only {rf.pkl}: loading a .pkl runs any code it '
+                                'holds; pass --pkl if you trust that file')
+    if not rf.folder.exists():
+        raise FileNotFoundError(f'{rf.folder} not found: train it first with lint_train --name {name}')
+    return rf.model()
 
 # %% ../nbs/12_cli.ipynb #48cdbebf
 @call_parse

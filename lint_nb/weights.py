@@ -191,3 +191,19 @@ def size(self) -> int|None: # pixels, or None when the run does not say
         if (self.folder / f).exists():
             d = json.loads((self.folder / f).read_text())
             return d.get('size') or d.get('params', {}).get('img_size')
+
+# %% ../nbs/07_weights.ipynb #89188023
+@patch_to(RunFiles, as_prop=True)
+def pkl(self) -> Path:
+    "Its `model.pkl`; for a run saved before `model.pkl` moved into its folder, the `<name>.pkl` beside the folder"
+    old = self.folder.parent / f'{self.folder.name}.pkl'
+    return old if old.exists() and not (self.folder / 'model.pkl').exists() else self.folder / 'model.pkl'
+
+@patch_to(RunFiles)
+def pickled(self) -> Learner: # its Learner, from `model.pkl` (`load_learner`)
+    """Its model from `pkl` (pickle runs any code the file holds: only for files you trust); a folder whose files are
+    not the ones its `model.json` was written with is refused before anything is unpickled"""
+    if not self.pkl.exists():
+        raise FileNotFoundError(f'{self.pkl} not found: train it first with lint_train --name {self.folder.name}')
+    if (self.folder / CONFIG).exists(): check_run_files(self.folder, load_config(self.folder))
+    return load_learner(self.pkl)
