@@ -30,9 +30,12 @@ lock: | $(UV)
 	$(UV) pip compile setup.py --extra dev --generate-hashes --python-version 3.11 $(shell $(PYTHON) tools/pip_sources.py --lock) --custom-compile-command "make lock" --refresh-package lint_nb -q -o $(LOCK)
 	@echo "$(LOCK) rewritten: make test (its golden run) says whether numbers moved"
 
+# nbdev_test runs two notebooks at once: each gets its share of the cores as torch threads, not all of them (oversubscribed, they ran slower)
+TEST_THREADS ?= $(shell $(PYTHON) -c "import os; print(max(1, (os.cpu_count() or 2) // 2))")
+
 ## make test: nbdev_test, then check that nbdev_export and the README are in sync with the notebooks, that nbdev_proc_nbs (the docs' first step) runs cleanly and that no committed output holds a warning or a machine path
 test: $(BIN)/nbdev_test
-	$(BIN)/nbdev_test --n_workers 2 --timing
+	OMP_NUM_THREADS=$(TEST_THREADS) MKL_NUM_THREADS=$(TEST_THREADS) $(BIN)/nbdev_test --n_workers 2 --timing
 	@echo "The cells flagged slurm (nbs/11b_slurm.ipynb) are not in make test: make test-slurm runs them against a running Slurm (bash ../shared/slurm/start.sh starts one, as root)"
 	$(MAKE) --no-print-directory check-export check-lines check-readme check-docs check-outputs check-wheel
 
@@ -43,7 +46,7 @@ test-slurm: $(BIN)/nbdev_test
 
 ## make test-all: also the cells flagged slow
 test-all: $(BIN)/nbdev_test
-	$(BIN)/nbdev_test --n_workers 2 --timing --flags slow
+	OMP_NUM_THREADS=$(TEST_THREADS) MKL_NUM_THREADS=$(TEST_THREADS) $(BIN)/nbdev_test --n_workers 2 --timing --flags slow
 	$(MAKE) --no-print-directory check-export check-lines check-readme check-docs check-outputs check-wheel
 
 ## make golden: rerun the golden run (nbs/14_golden.ipynb) and rewrite nbs/golden.json, printing what moved: for a change that means to move numbers (say why in its commit)
