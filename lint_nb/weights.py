@@ -15,7 +15,7 @@ from .cam import *
 from .learner import *
 
 # %% auto #0
-__all__ = ['WEIGHTS', 'CONFIG', 'METRICS', 'sha256', 'file_sha256', 'record_sha256', 'model_config', 'save_weights',
+__all__ = ['WEIGHTS', 'CONFIG', 'METRICS', 'PKL', 'sha256', 'file_sha256', 'record_sha256', 'model_config', 'save_weights',
            'load_config', 'check_run_files', 'load_weights', 'RunFiles']
 
 # %% ../nbs/07_weights.ipynb #b9c3a546
@@ -139,6 +139,7 @@ def load_weights(folder,      # a folder written by `save_weights`
 
 # %% ../nbs/07_weights.ipynb #1965840e
 METRICS = 'metrics.json'  # a run's numbers, written last: the mark of a finished run
+PKL = 'model.pkl'  # its pickled Learner (`learn.export`): loaded only when asked for (`RunFiles.pickled`)
 
 class RunFiles:
     """A run's folder on disk (`metrics.json`, `model.json`, `weights.pt`, `model.pkl`): the one place that writes it
@@ -156,8 +157,8 @@ def save(self, learn:Learner, res:dict) -> Path: # `fit_run`'s Learner and numbe
     """Write the run, each file atomically: `model.pkl` (`learn.export`), `weights.pt` and `model.json` (with the run's
     parameters and the SHA-256 of the other files), then `metrics.json`, last"""
     metrics = json.dumps(res, indent=1)
-    with atomic_file(self.folder / 'model.pkl') as tmp: learn.export(tmp.absolute())
-    files = {METRICS: sha256(metrics.encode()), 'model.pkl': file_sha256(self.folder / 'model.pkl')}
+    with atomic_file(self.folder / PKL) as tmp: learn.export(tmp.absolute())
+    files = {METRICS: sha256(metrics.encode()), PKL: file_sha256(self.folder / PKL)}
     save_weights(learn, self.folder, res['params']['arch'], res['params']['head'],
                  run=dict(params=res['params'], files=files))
     with atomic_file(self.folder / METRICS) as tmp: tmp.write_text(metrics)
@@ -197,7 +198,8 @@ def size(self) -> int|None: # pixels, or None when the run does not say
 def pkl(self) -> Path:
     "Its `model.pkl`; for a run saved before `model.pkl` moved into its folder, the `<name>.pkl` beside the folder"
     old = self.folder.parent / f'{self.folder.name}.pkl'
-    return old if old.exists() and not (self.folder / 'model.pkl').exists() else self.folder / 'model.pkl'
+    new = self.folder / PKL
+    return old if old.exists() and not new.exists() else new
 
 @patch_to(RunFiles)
 def pickled(self) -> Learner: # its Learner, from `model.pkl` (`load_learner`)
