@@ -31,17 +31,17 @@ class RunConfig:
     method: str = 'erm'
     # a published setting as the defaults: paper or origin-caltech (see RECIPES); the fields given override it
     recipe: str = None
-    # the data set: 'synthetic' (built in), 'digits' (built in: handwritten digits on photographs), 'waterbirds',
-    # 'caltech256', 'csv' or 'folder'
+    # the data set: 'synthetic' (built in), 'digits' (built in: handwritten digits on photographs), 'tint' (built in:
+    # the object's colour is the shortcut), 'waterbirds', 'caltech256', 'csv' or 'folder'
     data: str = 'synthetic'
-    # the data: a folder, or the CSV file for csv; synthetic and digits: where they are made (default data)
+    # the data: a folder, or the CSV file for csv; synthetic, digits and tint: where they are made (default data)
     path: str = None
     masks: str = None             # waterbirds: the folder of CUB segmentations, for the mask priors and CAM-on-target
     columns: str = None           # csv: renamed columns, e.g. image=path,label=species,group=habitat
     n_test: int = 15              # caltech256: adversarial (and as many random) test images per class
-    # synthetic and digits: share of training images whose background agrees with their class
+    # synthetic, digits and tint: share of training images whose background (tint: colour) agrees with their class
     p: float = 0.95
-    n_train: int = 4000           # synthetic and digits: training images
+    n_train: int = 4000           # synthetic, digits and tint: training images
     # synthetic: move each test object off centre by this fraction of the side (the translation test)
     shift: float = 0.
     # accept data whose splits share an image (the same file, or a link to it); refused by default, as a test score on
@@ -92,6 +92,9 @@ class RunConfig:
     swap_mask: str = 'mask'
     swap_sigma: float = 0.25      # swap with swap_mask centre or cam: the Gaussian's width, a fraction of the side
     swap_warmup: float = 0.5      # swap with swap_mask cam: the share of training that swaps with the centre mask first
+    # swap with swap_mask cam, after swap_warmup: hide the other image's own object (where its CAM is) under its
+    # background's mean colour
+    swap_erase: bool = False
     eta: float = 0.01             # groupdro: step size of the group weights
     # jtt: epochs of the first (ERM) model, whose errors on the training images are upweighted
     jtt_epochs: int = 1
@@ -153,7 +156,7 @@ CHOICES = dict(method=tuple(METHODS) + tuple(METHOD_ALIASES), data=tuple(DATASET
                recipe=tuple(RECIPES), swap_mask=SWAP_MASKS)
 # field → (the field it depends on, where it applies); a data set's and a method's fields are their own
 ONLY = dict(swap_mask=('swap', (True,)), swap_sigma=('swap_mask', ('centre', 'cam')),
-            swap_warmup=('swap_mask', ('cam',)),
+            swap_warmup=('swap_mask', ('cam',)), swap_erase=('swap_mask', ('cam',)),
             **{f: ('data', names) for f, names in field_owners(DATASETS).items()},
             **{f: ('method', names) for f, names in field_owners(METHODS).items()})
 # the keywords of the priors, applying where the chosen one takes them (the schedules': `SCHEDULE_KEYS`)

@@ -221,6 +221,7 @@ def on_disk(reader:Callable) -> Callable: # a `DataSet.read`
 DATASETS = {  # data sets known by name: a new one is one entry
     'synthetic': DataSet(drawn('shapes'), ('p', 'n_train', 'shift'), kind='shapes', resized=False),
     'digits': DataSet(drawn('digits'), ('p', 'n_train'), kind='digits'),
+    'tint': DataSet(drawn('tint'), ('p', 'n_train'), kind='tint', resized=False),
     'waterbirds': DataSet(on_disk(lambda path, masks=None: waterbirds_table(path, masks)), ('masks',),
                           'the folder holding metadata.csv'),
     'caltech256': DataSet(on_disk(lambda path, n_test=15: caltech_table(path, n_test=n_test)), ('n_test',),

@@ -14,6 +14,7 @@ from .learner import METHODS  # every method's notebook, imported there, has reg
 from .method import get_method
 from .vis import compare_cams, save_fig
 from .weights import RunFiles, METRICS
+from .selection import CRITERIA, get_criterion, criterion_score, erm_twin
 from .config import RunConfig, run_id
 from .datasets import GENERATED
 from .train import run_dls
@@ -21,17 +22,18 @@ from .train import run_dls
 # %% auto #0
 __all__ = ['NEEDS_TEXT', 'Run', 'as_runs', 'run_labels', 'load_runs', 'mean_std', 'pct', 'pm', 't_interval', 'pair_key',
            'paired_diff', 'interval_cells', 'summary_table', 'runs_table', 'paper_table', 'flipped_groups',
-           'run_flipped', 'ablation_table', 'pick_weights', 'pick_best', 'plot_groups', 'plot_vs_p', 'plot_cams',
-           'setting_title', 'interval_note', 'paper_md', 'write_report', 'sweep_results', 'write_sweep_report',
-           'write_ablation_report']
+           'run_flipped', 'ablation_table', 'run_score', 'best_run', 'pick_best', 'pick_weights', 'rank_correlation',
+           'selection_table', 'plot_groups', 'plot_vs_p', 'plot_cams', 'setting_title', 'interval_note', 'paper_md',
+           'write_report', 'sweep_results', 'write_sweep_report', 'write_ablation_report']
 
 # %% ../nbs/10_report.ipynb #16290355
 class Run:
     "One finished run: its `metrics.json` contents, its canonical `RunConfig`, its row `label` and its report `setting`"
     def __init__(self, metrics:dict, # a run's `metrics.json` contents
                  folder=None,        # where they were read from
+                 selection:dict=None, # its validation `selection_scores`; default: from its folder, when asked
                 ):
-        self.metrics, self.folder = metrics, None if folder is None else Path(folder)
+        self.metrics, self.folder, self._selection = metrics, None if folder is None else Path(folder), selection
         self.config = RunConfig.read({**metrics.get('params', {}),
                                       **{k: metrics[k] for k in ('method', 'data', 'seed') if k in metrics}})
 
@@ -43,12 +45,19 @@ class Run:
     def __getitem__(self, split:str) -> dict: return self.metrics[split]  # `run['test']`, `run['valid']`
 
     @property
+    def selection(self) -> dict|None:
+        "Its validation `selection_scores` (`RunFiles.selection`), read once; None where there are none to be had"
+        if self._selection is None and self.folder is not None: self._selection = RunFiles(self.folder).selection()
+        return self._selection
+
+    @property
     def label(self) -> str:
         """Its row in the tables: the method's `label` (its settings where they are not the defaults), '+swap'
         (':centre' or ':cam' without masks), and its recipe"""
         c = self.config
         label = get_method(c.method).label(c)
-        swap = ('+swap' + ('' if c.swap_mask == 'mask' else f':{c.swap_mask}')) if c.swap else ''
+        swap = ('+swap' + ('' if c.swap_mask == 'mask' else f':{c.swap_mask}') + ('+erase' if c.swap_erase else '')
+                if c.swap else '')
         return label + swap + (f' [{c.recipe}]' if c.recipe else '')
 
     @property
@@ -248,26 +257,81 @@ def ablation_table(runs:list,       # `Run`s (or `metrics.json` contents)
                                 baseline=baseline)
 
 # %% ../nbs/10_report.ipynb #a7fa0a3a
-def pick_weights(runs:list, # `Run`s (or `metrics.json` contents) of a weight search: `camloss` runs of one seed
-                ) -> dict:  # prior → its weight
-    """Each prior's CAM weight with the best *validation* worst-group accuracy (ties: the best validation average, then
-    the smaller weight)"""
-    best = {}
-    for r in as_runs(runs):
-        prior, w, v = r.config.prior, r.config.weight, r['valid']
-        key = (v['worst_group_accuracy'], v['group_avg_accuracy'], -w)
-        if prior not in best or key > best[prior][0]: best[prior] = (key, w)
-    return {k: w for k, (_, w) in best.items()}
+def run_score(r:Run,          # a finished run
+              criterion:str,  # a name of `CRITERIA`
+              pool:dict=None, # run id → `Run`: where the pseudo-groups find the run's ERM twin (`erm_twin`)
+             ) -> float|None: # None where the run cannot be scored (no selection scores, no twin)
+    "The run's validation score under `criterion` (`criterion_score`)"
+    ref = None
+    if get_criterion(criterion).reference:
+        twin = (pool or {}).get(run_id(erm_twin(r.config)))
+        ref = twin.selection if twin is not None else None
+    return criterion_score(criterion, r.metrics, None if criterion == 'worst_group' else r.selection, ref)
 
+def best_run(runs:list,                # `Run`s (or `metrics.json` contents) of a search
+             criterion:str='worst_group', # a name of `CRITERIA`; the default is the oracle
+             pool:dict=None,           # run id → `Run`, for the pseudo-groups' ERM twins
+            ) -> Run|None:             # None where no run can be scored
+    """The run with the best validation score under `criterion` (ties: the criterion's `tiebreak` metric, then the first
+    run); the runs it cannot score are left out"""
+    runs, tie = as_runs(runs), get_criterion(criterion).tiebreak
+    scored = [(s, -i, r) for i, r in enumerate(runs) if (s := run_score(r, criterion, pool)) is not None]
+    return max(scored, key=lambda t: (t[0], t[2]['valid'][tie], t[1]))[2] if scored else None
+
+# %% ../nbs/10_report.ipynb #00ed26de
 def pick_best(runs:list,  # `Run`s (or `metrics.json` contents) of a search: one seed, one setting
               fields:list, # the `RunConfig` fields searched, e.g. ['upweight', 'jtt_epochs']
+              criterion:str='worst_group', # a name of `CRITERIA`; the default is the oracle (validation worst group)
+              pool:dict=None, # run id → `Run`, for the pseudo-groups' ERM twins
              ) -> dict:   # field → the picked value
-    """The searched fields of the run with the best *validation* worst-group accuracy (ties: the best validation
-    average, then the first run)"""
-    runs = as_runs(runs)
-    best = max(runs, key=lambda r: (r['valid']['worst_group_accuracy'], r['valid']['group_avg_accuracy'],
-                                    -runs.index(r)))
+    "The searched fields of the `best_run` under `criterion`"
+    best = best_run(runs, criterion, pool)
+    if best is None: raise ValueError(f'no run of the search can be scored by {criterion!r} (no selection scores?)')
     return {k: getattr(best.config, k) for k in fields}
+
+def pick_weights(runs:list, # `Run`s (or `metrics.json` contents) of a weight search: `camloss` runs of one seed
+                 criterion:str='worst_group', # a name of `CRITERIA`
+                 pool:dict=None, # run id → `Run`, for the pseudo-groups' ERM twins
+                ) -> dict:  # prior → its weight
+    "Each prior's CAM weight by `pick_best` under `criterion`, the smaller weight first in a tie"
+    runs = as_runs(runs); by_weight = sorted(runs, key=lambda r: r.config.weight)
+    return {p: pick_best([r for r in by_weight if r.config.prior == p], ['weight'], criterion, pool)['weight']
+            for p in dict.fromkeys(r.config.prior for r in runs)}
+
+# %% ../nbs/10_report.ipynb #dc4266f7
+def rank_correlation(runs:list, criterion:str, pool:dict=None) -> tuple: # (Spearman's ρ, candidates scored)
+    """Spearman's rank correlation of `criterion`'s validation scores with validation worst group over `runs` (nan for
+    fewer than three runs, or scores that are all equal)"""
+    pairs = [(s, r['valid']['worst_group_accuracy']) for r in as_runs(runs)
+             if (s := run_score(r, criterion, pool)) is not None]
+    if len(pairs) < 3 or min(len(set(x)) for x in zip(*pairs)) < 2: return float('nan'), len(pairs)
+    return float(scipy.stats.spearmanr(*zip(*pairs)).statistic), len(pairs)
+
+# %% ../nbs/10_report.ipynb #1ab3b7a6
+def selection_table(runs:list,        # `Run`s of a search (every candidate), for one or more seeds
+                    fields:list=None, # the searched `RunConfig` fields; None: the runs' labels (a choice of method)
+                    pool:dict=None,   # run id → `Run`, for the pseudo-groups' ERM twins; default: `runs`
+                   ) -> pd.DataFrame: # one row per criterion of `CRITERIA`, the oracle first
+    """What each criterion picks in each seed's search, how often that is the oracle's pick, the pick's test worst group
+    (mean ± std over seeds, and its 95% t interval) and group average, and the criterion's `rank_correlation` with the
+    oracle"""
+    runs = as_runs(runs); pool = pool or {run_id(r.config): r for r in runs}
+    by_seed = [[r for r in runs if r.config.seed == s] for s in sorted({r.config.seed for r in runs})]
+    what = lambda r: r.label if fields is None else ', '.join(f'{k} {getattr(r.config, k):g}' for k in fields)
+    oracle, rows = [best_run(rs) for rs in by_seed], {}
+    for name, c in CRITERIA.items():
+        picks = [best_run(rs, name, pool) for rs in by_seed]
+        got = [p for p in picks if p is not None]
+        rho, n = rank_correlation(runs, name, pool)
+        _, lo, hi, _ = t_interval([p['test']['worst_group_accuracy'] for p in got])
+        rows[name] = {'needs': ', '.join(c.needs) or 'nothing',
+                      'picks': ', '.join(f'{k} ×{v}' for k, v in Counter(map(what, got)).most_common()) or 'n/a',
+                      'as the oracle': f'{sum(p is o for p, o in zip(picks, oracle))}/{len(by_seed)}',
+                      'test worst group': pm([p['test']['worst_group_accuracy'] for p in got]),
+                      '95% CI': f'[{lo:.3f}, {hi:.3f}]',
+                      'test group average': pm([p['test']['group_avg_accuracy'] for p in got]),
+                      'ρ with the oracle': round(rho, 2), 'candidates scored': n}
+    return pd.DataFrame.from_dict(rows, orient='index')
 
 # %% ../nbs/10_report.ipynb #7d066f3c
 def plot_groups(runs:list, fname):

@@ -10,7 +10,7 @@ from .loss import batch_masks, need_masks, gaussian_kernel
 from .cam import cam_from_features, cam_linear, pick_class, upsample
 
 # %% auto #0
-__all__ = ['SWAP_MASKS', 'centre_mask', 'cam_mask', 'object_masks', 'BackgroundSwap']
+__all__ = ['SWAP_MASKS', 'centre_mask', 'cam_mask', 'object_masks', 'erase_objects', 'BackgroundSwap']
 
 # %% ../nbs/04c_swap.ipynb #8d49d14e
 SWAP_MASKS = ('mask', 'centre', 'cam')  # where `BackgroundSwap` finds each image's object
@@ -52,6 +52,14 @@ def object_masks(source:str,     # 'mask', 'centre' or 'cam' (see `SWAP_MASKS`)
     m = cam_mask(model, x, target).to(x.dtype)
     return torch.where(m.flatten(1).amax(1).view(-1, 1, 1, 1) > 0, m, centre)
 
+def erase_objects(x:Tensor, # a batch of images
+                  m:Tensor, # B×1×H×W soft masks of their objects, in [0, 1]
+                 ) -> Tensor: # the images with each object under its background's mean colour
+    "Hide each image's object: blend the mask `m` towards the mean colour of the rest of the image"
+    w = 1 - m
+    mean = (x * w).sum((2, 3), keepdim=True) / w.sum((2, 3), keepdim=True).clamp_min(1e-6)
+    return x * w + mean * m
+
 class BackgroundSwap(Callback):
     """In training, paste each image's object onto the background of another image of the batch, picked at random; the
     object is the image's mask, the centre prior's Gaussian, or the model's own CAM (`object_masks`)"""
@@ -66,6 +74,9 @@ class BackgroundSwap(Callback):
                  # 'cam': the share of training that uses the centre mask first, while the model's CAM is not yet on the
                  # object
                  warmup:float=0.5,
+                 # 'cam', after `warmup`: hide the other image's own object (where its CAM is) under its background's
+                 # mean colour, so that the pasted object is the only one in the image
+                 erase:bool=False,
                 ):
         if source not in SWAP_MASKS: raise ValueError(f'source must be one of {list(SWAP_MASKS)}, got {source!r}')
         store_attr()
@@ -76,4 +87,7 @@ class BackgroundSwap(Callback):
         perm = torch.randperm(n, device=self.x.device)
         keep = torch.rand(n, device=self.x.device) >= self.p
         perm[keep] = torch.arange(n, device=self.x.device)[keep]
-        self.learn.xb = (self.x * m + self.x[perm] * (1 - m),) + tuple(self.xb[1:])
+        bg = self.x[perm]
+        if self.erase and source == 'cam': bg = erase_objects(bg, m[perm] * (~keep).to(m.dtype).view(-1, 1, 1, 1))
+        self.learn.xb = (self.x * m + bg * (1 - m),) + tuple(self.xb[1:])
+        self.mask, self.perm = m, perm  # the batch's masks and pairing, for a callback that inspects them

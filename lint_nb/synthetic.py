@@ -14,18 +14,22 @@ from fastai.vision.all import *
 from .files import atomic_dir
 
 # %% auto #0
-__all__ = ['CLASSES', 'PLACES', 'WATERBIRDS_CLASSES', 'KINDS', 'DIGIT_CLASSES', 'PHOTO_PLACES', 'group_names', 'background',
-           'object_mask', 'class_marks', 'synthetic_image', 'synthetic_metadata', 'make_synthetic', 'synthetic_data',
-           'digit_pool', 'photo_background', 'digit_image']
+__all__ = ['CLASSES', 'PLACES', 'WATERBIRDS_CLASSES', 'KINDS', 'DIGIT_CLASSES', 'PHOTO_PLACES', 'TINTS', 'group_names',
+           'background', 'object_mask', 'class_marks', 'synthetic_image', 'synthetic_metadata', 'make_synthetic',
+           'synthetic_data', 'digit_pool', 'photo_background', 'digit_image', 'tint_image']
 
 # %% ../nbs/00b_synthetic.ipynb #c3922bf7
 CLASSES = ('spots', 'patch')  # class names of the synthetic data (y = 0, 1)
 PLACES = ('land', 'water')    # background names (place = 0, 1)
 WATERBIRDS_CLASSES = ('landbird', 'waterbird')  # class names of Waterbirds
-KINDS = ('shapes', 'digits')  # what `make_synthetic` draws: the built-in shapes, or handwritten digits on photographs
+# what `make_synthetic` draws: the built-in shapes, handwritten digits on photographs, or shapes whose colour is
+# the shortcut
+KINDS = ('shapes', 'digits', 'tint')
 DIGIT_CLASSES = {'three': 3, 'eight': 8}  # the digits benchmark's classes → scikit-learn's digit (y = 0, 1)
 # its places → scikit-learn's sample photograph (place = 0, 1)
 PHOTO_PLACES = {'palace': 'china.jpg', 'flower': 'flower.jpg'}
+# the tint benchmark's spurious attribute (place = 0, 1) → the object's base colour, RGB in [0, 1]
+TINTS = {'warm': (0.85, 0.45, 0.25), 'cool': (0.25, 0.5, 0.85)}
 
 # %% ../nbs/00b_synthetic.ipynb #06c0a42c
 def group_names(classes=CLASSES, # class names, indexed by `y`
@@ -139,6 +143,8 @@ def _write_synthetic(tmp, df, params):
         rng = np.random.default_rng([params['seed'], r.img_id])
         if params.get('kind') == 'digits':
             im, m = digit_image(rng, r.y, r.place, params['size'], r.split, _offset(params, r))
+        elif params.get('kind') == 'tint':
+            im, m = tint_image(rng, r.y, r.place, params['size'], params['contrast'], _offset(params, r))
         else: im, m = synthetic_image(rng, r.y, r.place, params['size'], params['contrast'], _offset(params, r))
         Image.fromarray(im).save(tmp / r.img_filename)
         Image.fromarray(m.astype(np.uint8)).save(tmp / r.mask_filename)
@@ -174,7 +180,8 @@ def make_synthetic(dest,                 # the folder to write
                    # move each test object off centre by this fraction of the side, in a random direction (train and
                    # valid stay as they are)
                    shift:float=0.,
-                   # 'shapes' (ellipses with spots or a patch on drawn land and water) or 'digits' (handwritten 3s and
+                   # 'shapes' (ellipses with spots or a patch on drawn land and water), 'tint' (the same shapes, whose
+                   # colour is the shortcut: `tint_image`) or 'digits' (handwritten 3s and
                    # 8s on photographs: `digit_image`)
                    kind:str='shapes',
                   ) -> Path:             # `dest`
@@ -182,7 +189,8 @@ def make_synthetic(dest,                 # the folder to write
     dest = Path(dest)
     if not 0 <= shift <= 0.5: raise ValueError(f'shift must be between 0 and 0.5 (of the image side), got {shift}')
     if kind not in KINDS: raise ValueError(f'kind must be one of {list(KINDS)}, got {kind!r}')
-    classes, places = (CLASSES, PLACES) if kind == 'shapes' else (tuple(DIGIT_CLASSES), tuple(PHOTO_PLACES))
+    classes, places = dict(shapes=(CLASSES, PLACES), digits=(tuple(DIGIT_CLASSES), tuple(PHOTO_PLACES)),
+                           tint=(CLASSES, tuple(TINTS)))[kind]
     params = dict(n_train=n_train, n_valid=n_valid, n_test=n_test, p=p, size=size, contrast=contrast, seed=seed,
                   classes=list(classes), places=list(places),
                   **({'shift': shift} if shift else {}), **({'kind': kind} if kind != 'shapes' else {}))
@@ -201,7 +209,7 @@ def synthetic_data(root='data',        # the data folder
                    seed:int=0,         # random seed of the data set
                    # move each test object off centre by this fraction of the side (see `make_synthetic`)
                    shift:float=0.,
-                   kind:str='shapes',  # 'shapes' or 'digits' (see `make_synthetic`)
+                   kind:str='shapes',  # 'shapes', 'digits' or 'tint' (see `make_synthetic`)
                    **kwargs,           # passed to `make_synthetic`
                   ) -> Path:           # the data set's folder
     "The synthetic data set with these parameters under `root`, made on first use"
@@ -263,3 +271,20 @@ def digit_image(rng:np.random.Generator, # the random source
     ink = (0.95 if rng.random() < 0.5 else 0.05) + rng.uniform(-0.05, 0.05, 3)
     img = img * (1 - alpha[..., None]) + ink * alpha[..., None]
     return (img.clip(0, 1) * 255).round().astype(np.uint8), alpha > 0.3
+
+# %% ../nbs/00b_synthetic.ipynb #9b8159d4
+def tint_image(rng:np.random.Generator, # the random source
+               y:int,      # the class: 0 = five spots, 1 = one patch
+               place:int,  # the spurious attribute: 0 = warm, 1 = cool (`TINTS`)
+               size:int=64,         # image side in pixels
+               contrast:float=0.8,  # how much the marks darken the object: the strength of the true cue
+               offset=(0., 0.),     # move the object by `(dy, dx)`, as fractions of `size`
+              ) -> tuple:  # (uint8 RGB image, boolean foreground mask)
+    """One image of class `y` whose object has the colour of `place`, on a land or water background drawn at random (it
+    says nothing), with its foreground mask"""
+    img = background(rng, int(rng.integers(2)), size)
+    mask, frame = object_mask(rng, size, offset=offset)
+    shade = 1 - contrast * class_marks(rng, y, frame, size)
+    tint = np.array(list(TINTS.values())[place]) + rng.uniform(-0.08, 0.08, 3)
+    obj = tint * shade[..., None] + rng.normal(0, 0.03, img.shape)
+    return (np.where(mask[..., None], obj, img).clip(0, 1) * 255).round().astype(np.uint8), mask

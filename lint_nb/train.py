@@ -26,7 +26,7 @@ from .cam import cam_side, min_img_size
 # %% auto #0
 __all__ = ['scores', 'run_table', 'run_size', 'run_dls', 'check_trainable', 'activation_bytes', 'free_memory', 'check_img_size',
            'NotTrained', 'run_prior', 'run_learner', 'run_swap', 'run_loaders', 'RunStage', 'fit_run', 'train',
-           'rescore']
+           'finished_learner', 'rescore']
 
 # %% ../nbs/09_train.ipynb #3149f38e
 def scores(learn:Learner, # a `lint` Learner
@@ -141,7 +141,7 @@ def run_learner(c:RunConfig,       # the run
 def run_swap(c:RunConfig) -> list: # `[BackgroundSwap(...)]`, or `[]`
     "The run's background swapping callback, if it swaps"
     if not c.swap: return []
-    kw = {k: v for k, v in dict(sigma=c.swap_sigma, warmup=c.swap_warmup).items() if v is not None}
+    kw = {k: v for k, v in dict(sigma=c.swap_sigma, warmup=c.swap_warmup, erase=c.swap_erase).items() if v is not None}
     return [BackgroundSwap(source=c.swap_mask, **kw)]
 
 def run_loaders(c:RunConfig, table, dev, wgts=None) -> DataLoaders:
@@ -281,14 +281,12 @@ def _same_args(fname, args):
                               'resume with the same ones, or train under another --name')
 
 # %% ../nbs/09_train.ipynb #9228217e
-def rescore(folder,      # a finished run's folder (see `RunFiles`)
-            split:int=2, # 1 = valid, 2 = test
-            **data,      # data fields of `RunConfig` to change, e.g. `shift=0.2`
-           ) -> dict:    # `scores` of the run's model on that split
-    """Score a finished run's model on its own data with the fields `data` changed (the translation test's shifted test
-    splits)"""
+def finished_learner(folder, # a finished run's folder (see `RunFiles`)
+                     **data, # data fields of `RunConfig` to change, e.g. `shift=0.2`
+                    ) -> Learner: # the run's model in a `lint_learner` on that data
+    "A finished run's model, on its own data with the fields `data` changed, ready to score"
     bad = [k for k in data if k not in DATA_KEYS]
-    if bad: raise ValueError(f'rescore changes data fields only ({", ".join(DATA_KEYS)}), got {bad}')
+    if bad: raise ValueError(f'a finished run takes other data fields only ({", ".join(DATA_KEYS)}), got {bad}')
     run = RunFiles(folder)
     c = RunConfig.make(**{**run.metrics()['params'], **data})
     table, _ = data_table(**c.data_args())
@@ -296,4 +294,12 @@ def rescore(folder,      # a finished run's folder (see `RunFiles`)
     learn = lint_learner(dls, 'erm', c.arch, prior=run_prior(c), head=c.head, cam_method=c.cam_method,
                          cam_layer=c.cam_layer)
     learn.model.load_state_dict(run.model(device=dls.device).model.state_dict())
-    return scores(learn, split)
+    return learn
+
+def rescore(folder,      # a finished run's folder (see `RunFiles`)
+            split:int=2, # 1 = valid, 2 = test
+            **data,      # data fields of `RunConfig` to change, e.g. `shift=0.2`
+           ) -> dict:    # `scores` of the run's model on that split
+    """Score a finished run's model on its own data with the fields `data` changed (the translation test's shifted test
+    splits)"""
+    return scores(finished_learner(folder, **data), split)
