@@ -12,7 +12,7 @@ UV := $(VENV)/uv/bin/uv
 # the package sources pip is configured with here (uv reads no pip.conf)
 SOURCES = $(shell $(PYTHON) tools/pip_sources.py)
 
-.PHONY: test test-slurm test-all export check-export check-lines check-docs check-outputs check-wheel experiment ablation counterfactual translation waterbirds caltech lab docs readme check-readme bench clean lock golden
+.PHONY: test test-slurm test-all export check-export check-lines check-docs check-outputs check-wheel experiment ablation counterfactual label-free translation waterbirds caltech lab docs readme check-readme bench clean lock golden
 
 $(UV):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -117,6 +117,12 @@ counterfactual: nbs/experiments/04_counterfactual.ipynb $(BIN)/nbdev_test
 	@echo "The label-free comparison: 6 JTT search runs, then 123 papermill runs of the experiment template, $(JOBS) at a time (about 110 minutes on 2 CPU cores); finished runs are skipped"
 	$(PAPERMILL)
 	@echo "Report: experiments/counterfactual/counterfactual.md and its figures"
+
+## make label-free: choosing settings and methods without group labels (the label-free criteria beside the oracle), the p = 0.9 diagnosis of CAM swapping, and the colour-cast benchmark (data tint), 3 seeds (nbs/experiments/05_label_free.ipynb)
+label-free: nbs/experiments/05_label_free.ipynb $(BIN)/nbdev_test
+	@echo "The label-free study: 111 papermill runs of the experiment template (runs shared with make counterfactual are skipped), $(JOBS) at a time (about 2 minutes each on 2 CPU cores), then two diagnosis reruns; finished runs are skipped"
+	mkdir -p experiments/label_free && $(BIN)/python -m papermill $< experiments/label_free/label_free.ipynb --cwd nbs/experiments -k python3 -p jobs $(JOBS) --no-progress-bar
+	@echo "Report: experiments/label_free/label_free.md and diagnosis.png"
 
 ## make translation: the translation test (nbs/experiments/03_translation.ipynb): ERM, the centre and the mask prior, 3 seeds, scored on test objects moved off the centre
 translation: nbs/experiments/03_translation.ipynb $(BIN)/nbdev_test

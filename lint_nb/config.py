@@ -60,6 +60,9 @@ class RunConfig:
     wd: float = None              # decoupled weight decay; default: the optimiser's own (Adam 0.01, SGD 0)
     # the model kept: the last epoch's, or best (the epoch of the best validation worst-group accuracy)
     select: str = 'last'
+    # select best: the validation criterion of the best epoch: worst_group (the oracle: it reads the validation group
+    # labels), worst_class or counterfactual (class labels only; see 09a_selection)
+    select_by: str = 'worst_group'
     seed: int = 0                 # training seed (weights, shuffling)
     arch: str = 'small_cnn'       # small_cnn, or a torchvision/timm model name (from scratch unless pretrained)
     pretrained: bool = False      # pretrained weights for arch (downloads them: needs the network)
@@ -153,10 +156,11 @@ CHOICES = dict(method=tuple(METHODS) + tuple(METHOD_ALIASES), data=tuple(DATASET
                schedule=tuple(SCHEDULES), prior=tuple(PRIORS), which=('true', 'pred', 'all', 'absdiff'),
                kernel=('gaussian', 'paper'),
                precision=PRECISIONS, opt=tuple(OPTIMISERS), reduction=('mean', 'sum'), select=('last', 'best'),
+               select_by=('worst_group', 'worst_class', 'counterfactual'),
                recipe=tuple(RECIPES), swap_mask=SWAP_MASKS)
 # field → (the field it depends on, where it applies); a data set's and a method's fields are their own
 ONLY = dict(swap_mask=('swap', (True,)), swap_sigma=('swap_mask', ('centre', 'cam')),
-            swap_warmup=('swap_mask', ('cam',)), swap_erase=('swap_mask', ('cam',)),
+            swap_warmup=('swap_mask', ('cam',)), swap_erase=('swap_mask', ('cam',)), select_by=('select', ('best',)),
             **{f: ('data', names) for f, names in field_owners(DATASETS).items()},
             **{f: ('method', names) for f, names in field_owners(METHODS).items()})
 # the keywords of the priors, applying where the chosen one takes them (the schedules': `SCHEDULE_KEYS`)
@@ -324,9 +328,10 @@ NEEDS = ('masks', 'train_groups', 'valid_groups')  # what a run's training may u
 @patch_to(RunConfig)
 def needs(self) -> list: # drawn from `NEEDS`, empty when the run uses none of them
     """What this run's training uses beyond images and class labels: its method's (`Method.needs`: a mask prior's
-    `masks`, GroupDRO's and RWG's `train_groups`, DFR's `valid_groups`), and the `masks` of swapping with the data's
-    masks"""
+    `masks`, GroupDRO's and RWG's `train_groups`, DFR's `valid_groups`), the `masks` of swapping with the data's
+    masks, and the `valid_groups` of keeping the epoch of the best validation worst group"""
     own = get_method(self.method).needs(self) + (['masks'] if self.swap and self.swap_mask == 'mask' else [])
+    own += ['valid_groups'] if self.select == 'best' and self.select_by == 'worst_group' else []
     return [n for n in NEEDS if n in own]
 
 # %% ../nbs/08_config.ipynb #5ae946a4

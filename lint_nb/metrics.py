@@ -10,8 +10,8 @@ from .cam import upsample
 from .loss import *
 
 # %% auto #0
-__all__ = ['GroupCounts', 'Accuracy', 'GroupAccuracy', 'GroupAvgAccuracy', 'WorstGroupAccuracy', 'cam_on_target', 'CAMOnTarget',
-           'BackgroundLoss', 'lint_metrics']
+__all__ = ['GroupCounts', 'Accuracy', 'GroupAccuracy', 'GroupAvgAccuracy', 'WorstGroupAccuracy', 'WorstClassAccuracy',
+           'CounterfactualAccuracy', 'cam_on_target', 'CAMOnTarget', 'BackgroundLoss', 'lint_metrics']
 
 # %% ../nbs/03_metrics.ipynb #1a70a997
 class GroupCounts(Metric):
@@ -57,6 +57,33 @@ class WorstGroupAccuracy(GroupCounts):
     "The lowest accuracy of any non-empty group"
     @property
     def value(self): return self.accs.nan_to_num(2.).min().item() if self.total.sum() else None
+
+# %% ../nbs/03_metrics.ipynb #f92920f9
+class WorstClassAccuracy(Metric):
+    "The lowest accuracy of any class present: a criterion that reads class labels only"
+    def reset(self): self.correct, self.total = {}, {}
+    def accumulate(self, learn):
+        pred, y = learn.to_detach((learn.pred.argmax(-1), learn.yb[0]))
+        for c in y.as_subclass(Tensor).unique().tolist():
+            at = y.as_subclass(Tensor) == c
+            self.total[c] = self.total.get(c, 0) + at.sum().item()
+            self.correct[c] = self.correct.get(c, 0) + (pred.as_subclass(Tensor)[at] == c).sum().item()
+    @property
+    def value(self): return min(self.correct[c] / self.total[c] for c in self.total) if self.total else None
+
+# %% ../nbs/03_metrics.ipynb #498938b4
+class CounterfactualAccuracy(Metric):
+    """Accuracy on counterfactual images: each image's centre (the centre prior's Gaussian) pasted onto the next image's
+    background in its batch; the class is the pasted object's. It costs one more forward pass per validation batch"""
+    def __init__(self, sigma:float=0.25): self.sigma = sigma  # the Gaussian's width, a fraction of the side
+    def reset(self): self.correct, self.total = 0, 0
+    def accumulate(self, learn):
+        x, y = learn.xb[0], learn.yb[0]
+        m = 1 - gaussian_kernel(*x.shape[-2:], self.sigma, x.device).to(x.dtype)
+        with torch.no_grad(): pred = learn.model(x * m + x.roll(1, 0) * (1 - m)).argmax(-1)
+        self.correct += (pred.as_subclass(Tensor) == y.as_subclass(Tensor)).sum().item(); self.total += len(y)
+    @property
+    def value(self): return self.correct / self.total if self.total else None
 
 # %% ../nbs/03_metrics.ipynb #3f5e167d
 def cam_on_target(cams:Tensor,   # B×1×h×w, the CAM of one class per image

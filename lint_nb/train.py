@@ -22,11 +22,12 @@ from .config import *
 from .track import tracking
 from .models import lint_model
 from .cam import cam_side, min_img_size
+from .metrics import WorstClassAccuracy, CounterfactualAccuracy
 
 # %% auto #0
 __all__ = ['scores', 'run_table', 'run_size', 'run_dls', 'check_trainable', 'activation_bytes', 'free_memory', 'check_img_size',
-           'NotTrained', 'run_prior', 'run_learner', 'run_swap', 'run_loaders', 'RunStage', 'fit_run', 'train',
-           'finished_learner', 'rescore']
+           'NotTrained', 'run_prior', 'run_learner', 'select_metrics', 'run_swap', 'run_loaders', 'RunStage', 'fit_run',
+           'train', 'finished_learner', 'rescore']
 
 # %% ../nbs/09_train.ipynb #3149f38e
 def scores(learn:Learner, # a `lint` Learner
@@ -135,7 +136,13 @@ def run_learner(c:RunConfig,       # the run
     learn = lint_learner(dls, method, c.arch, pretrained=c.pretrained, prior=run_prior(c), head=c.head,
                          cam_method=c.cam_method, cam_layer=c.cam_layer,
                          weights=c.weights, **get_method(method).learner_args(c), **optimiser(c.opt, c.mom, c.wd))
+    learn.metrics = learn.metrics + select_metrics(c)
     return set_precision(learn, pick_precision(c.precision, dls.device, c.arch))
+
+def select_metrics(c:RunConfig) -> list: # metrics to add to the defaults (`lint_metrics`)
+    "The label-free metric a run that keeps its best epoch (`select='best'`) selects by, where the defaults lack it"
+    extra = dict(worst_class=WorstClassAccuracy, counterfactual=CounterfactualAccuracy)
+    return [extra[c.select_by]()] if c.select == 'best' and c.select_by in extra else []
 
 # %% ../nbs/09_train.ipynb #c2e7801b
 def run_swap(c:RunConfig) -> list: # `[BackgroundSwap(...)]`, or `[]`
@@ -193,7 +200,7 @@ def fit_run(config:RunConfig=None, # the run; default `RunConfig.make(**kwargs)`
     # `select='best'` keeps its model beside the checkpoint (so --resume has it), else here
     with tempfile.TemporaryDirectory() as tmp:
         best_dir = Path(checkpoint).parent / 'best' if checkpoint else Path(tmp) / 'best'
-        best = KeepBest(best_dir) if c.select == 'best' else None
+        best = KeepBest(best_dir, monitor=f'{c.select_by}_accuracy') if c.select == 'best' else None
         with distributed(learn), learn.added_cbs([NaNGuard()] + run_swap(c) + [o for o in (best, ckpt)
                                                                                if o] + list(L(cbs))):
             if quiet:
