@@ -5,6 +5,7 @@
 # %% ../nbs/10_report.ipynb #13176896
 from __future__ import annotations
 import json, scipy.stats, warnings
+from dataclasses import replace
 from operator import itemgetter
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
@@ -22,9 +23,9 @@ from .train import run_dls
 # %% auto #0
 __all__ = ['NEEDS_TEXT', 'Run', 'as_runs', 'run_labels', 'load_runs', 'mean_std', 'pct', 'pm', 't_interval', 'pair_key',
            'paired_diff', 'interval_cells', 'summary_table', 'runs_table', 'paper_table', 'flipped_groups',
-           'run_flipped', 'ablation_table', 'run_score', 'best_run', 'pick_best', 'pick_weights', 'rank_correlation',
-           'selection_table', 'plot_groups', 'plot_vs_p', 'plot_cams', 'setting_title', 'interval_note', 'paper_md',
-           'write_report', 'sweep_results', 'write_sweep_report', 'write_ablation_report']
+           'run_flipped', 'ablation_table', 'run_score', 'reference_run', 'best_run', 'pick_best', 'pick_weights',
+           'rank_correlation', 'selection_table', 'plot_groups', 'plot_vs_p', 'plot_cams', 'setting_title',
+           'interval_note', 'paper_md', 'write_report', 'sweep_results', 'write_sweep_report', 'write_ablation_report']
 
 # %% ../nbs/10_report.ipynb #16290355
 class Run:
@@ -261,12 +262,20 @@ def run_score(r:Run,          # a finished run
               criterion:str,  # a name of `CRITERIA`
               pool:dict=None, # run id → `Run`: where the pseudo-groups find the run's ERM twin (`erm_twin`)
              ) -> float|None: # None where the run cannot be scored (no selection scores, no twin)
-    "The run's validation score under `criterion` (`criterion_score`)"
-    ref = None
-    if get_criterion(criterion).reference:
-        twin = (pool or {}).get(run_id(erm_twin(r.config)))
-        ref = twin.selection if twin is not None else None
-    return criterion_score(criterion, r.metrics, None if criterion == 'worst_group' else r.selection, ref)
+    """The run's validation score under `criterion` (`criterion_score`); the pseudo-groups read its `reference_run`"""
+    ref = reference_run(r, pool) if get_criterion(criterion).reference else None
+    return criterion_score(criterion, r.metrics, None if criterion == 'worst_group' else r.selection,
+                           None if ref is None else ref.selection)
+
+def reference_run(r:Run, pool:dict=None) -> Run|None: # None where `pool` has none
+    """The run whose errors make `r`'s pseudo-groups: its ERM twin (`erm_twin`); for an ERM run, whose own errors
+    would score it 0 by construction, the ERM run of the lowest other seed in `pool`, the rest of its configuration
+    the same"""
+    pool, twin = pool or {}, run_id(erm_twin(r.config))
+    if twin != run_id(r.config): return pool.get(twin)
+    others = [o for o in pool.values() if o.config.seed != r.config.seed
+              and run_id(replace(o.config, seed=r.config.seed)) == twin]
+    return min(others, key=lambda o: o.config.seed, default=None)
 
 def best_run(runs:list,                # `Run`s (or `metrics.json` contents) of a search
              criterion:str='worst_group', # a name of `CRITERIA`; the default is the oracle
