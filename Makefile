@@ -120,7 +120,7 @@ counterfactual: nbs/experiments/04_counterfactual.ipynb $(BIN)/nbdev_test
 
 ## make label-free: choosing settings and methods without group labels (the label-free criteria beside the oracle), the p = 0.9 diagnosis of CAM swapping, and the colour-cast benchmark (data tint), 3 seeds (nbs/experiments/05_label_free.ipynb)
 label-free: nbs/experiments/05_label_free.ipynb $(BIN)/nbdev_test
-	@echo "The label-free study: 111 papermill runs of the experiment template (runs shared with make counterfactual are skipped), $(JOBS) at a time (about 2 minutes each on 2 CPU cores), then two diagnosis reruns; finished runs are skipped"
+	@echo "The label-free study: 123 papermill runs of the experiment template (runs shared with make counterfactual are skipped), $(JOBS) at a time (about 2 minutes each on 2 CPU cores), then two diagnosis reruns; finished runs are skipped"
 	mkdir -p experiments/label_free && $(BIN)/python -m papermill $< experiments/label_free/label_free.ipynb --cwd nbs/experiments -k python3 -p jobs $(JOBS) --no-progress-bar
 	@echo "Report: experiments/label_free/label_free.md and diagnosis.png"
 
