@@ -11,7 +11,8 @@ from .loss import *
 
 # %% auto #0
 __all__ = ['GroupCounts', 'Accuracy', 'GroupAccuracy', 'GroupAvgAccuracy', 'WorstGroupAccuracy', 'WorstClassAccuracy',
-           'CounterfactualAccuracy', 'cam_on_target', 'CAMOnTarget', 'BackgroundLoss', 'lint_metrics']
+           'counterfactual_batch', 'CounterfactualAccuracy', 'cam_on_target', 'CAMOnTarget', 'BackgroundLoss',
+           'lint_metrics']
 
 # %% ../nbs/03_metrics.ipynb #1a70a997
 class GroupCounts(Metric):
@@ -72,15 +73,21 @@ class WorstClassAccuracy(Metric):
     def value(self): return min(self.correct[c] / self.total[c] for c in self.total) if self.total else None
 
 # %% ../nbs/03_metrics.ipynb #498938b4
+def counterfactual_batch(x:Tensor,         # a batch of images
+                         sigma:float=0.25, # the Gaussian's width, a fraction of the side
+                        ) -> Tensor:       # the batch, each image's centre on the next image's background
+    "Each image's centre (the centre prior's Gaussian) pasted onto the next image's background in the batch"
+    m = 1 - gaussian_kernel(*x.shape[-2:], sigma, x.device).to(x.dtype)
+    return x * m + x.roll(1, 0) * (1 - m)
+
 class CounterfactualAccuracy(Metric):
     """Accuracy on counterfactual images: each image's centre (the centre prior's Gaussian) pasted onto the next image's
     background in its batch; the class is the pasted object's. It costs one more forward pass per validation batch"""
     def __init__(self, sigma:float=0.25): self.sigma = sigma  # the Gaussian's width, a fraction of the side
     def reset(self): self.correct, self.total = 0, 0
     def accumulate(self, learn):
-        x, y = learn.xb[0], learn.yb[0]
-        m = 1 - gaussian_kernel(*x.shape[-2:], self.sigma, x.device).to(x.dtype)
-        with torch.no_grad(): pred = learn.model(x * m + x.roll(1, 0) * (1 - m)).argmax(-1)
+        y = learn.yb[0]
+        with torch.no_grad(): pred = learn.model(counterfactual_batch(learn.xb[0], self.sigma)).argmax(-1)
         self.correct += (pred.as_subclass(Tensor) == y.as_subclass(Tensor)).sum().item(); self.total += len(y)
     @property
     def value(self): return self.correct / self.total if self.total else None

@@ -9,7 +9,7 @@ from dataclasses import dataclass, asdict
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
 from .files import atomic_file
-from .swap import object_masks
+from .metrics import counterfactual_batch
 from .config import RunConfig, run_id
 from .weights import RunFiles, METRICS, WEIGHTS, sha256
 from .train import finished_learner
@@ -32,8 +32,7 @@ def selection_scores(learn:Learner,    # a trained `lint` Learner
         with torch.no_grad():
             for b in dl:
                 x, y = b[0].as_subclass(Tensor).to(dtype), b[1].as_subclass(Tensor)
-                m = object_masks('centre', x, sigma=sigma)
-                for o, v in zip(out, (model(x), model(x * m + x.roll(1, 0) * (1 - m)), y)): o.append(v.cpu())
+                for o, v in zip(out, (model(x), model(counterfactual_batch(x, sigma)), y)): o.append(v.cpu())
     finally: model.train(was)
     pred, cf, y = torch.cat(out[0]).argmax(-1), torch.cat(out[1]).argmax(-1), torch.cat(out[2])
     names = list(getattr(learn.dls.train_ds.tls[1], 'vocab', None) or range(int(y.max()) + 1))  # the class names
