@@ -21,11 +21,12 @@ from .datasets import GENERATED
 from .train import run_dls
 
 # %% auto #0
-__all__ = ['NEEDS_TEXT', 'Run', 'as_runs', 'run_labels', 'load_runs', 'mean_std', 'pct', 'pm', 't_interval', 'pair_key',
-           'paired_diff', 'interval_cells', 'summary_table', 'runs_table', 'paper_table', 'flipped_groups',
-           'run_flipped', 'ablation_table', 'run_score', 'reference_run', 'best_run', 'pick_best', 'pick_weights',
-           'rank_correlation', 'selection_table', 'plot_groups', 'plot_vs_p', 'plot_cams', 'setting_title',
-           'interval_note', 'paper_md', 'write_report', 'sweep_results', 'write_sweep_report', 'write_ablation_report']
+__all__ = ['NEEDS_TEXT', 'Run', 'as_runs', 'run_labels', 'load_runs', 'mean_std', 'pct', 'pm', 't_interval', 'ci_text',
+           'pair_key', 'paired_diff', 'needs_text', 'interval_cells', 'summary_table', 'runs_table', 'paper_table',
+           'flipped_groups', 'run_flipped', 'ablation_table', 'run_score', 'reference_run', 'best_run', 'pick_best',
+           'pick_weights', 'rank_correlation', 'selection_table', 'final_table', 'plot_groups', 'plot_vs_p',
+           'plot_cams', 'setting_title', 'interval_note', 'paper_md', 'write_report', 'sweep_results',
+           'write_sweep_report', 'write_ablation_report']
 
 # %% ../nbs/10_report.ipynb #16290355
 class Run:
@@ -129,6 +130,11 @@ def t_interval(xs:list,         # one number per seed; None (a metric a run coul
     h = float(scipy.stats.t.ppf((1 + level) / 2, len(xs) - 1)) * s / math.sqrt(len(xs))
     return m, m - h, m + h, len(xs)
 
+def ci_text(xs:list) -> str: # one number per seed
+    "The 95% `t_interval` of `xs` as '[low, high]' with three decimals, 'n/a' for fewer than two numbers"
+    _, lo, hi, _ = t_interval(xs)
+    return 'n/a' if math.isnan(lo) else f'[{lo:.3f}, {hi:.3f}]'
+
 # %% ../nbs/10_report.ipynb #26a26fe2
 def pair_key(r) -> tuple: # a `Run`
     "What two runs must share to be paired: the data they were trained and scored on, and the seed"
@@ -148,6 +154,10 @@ def paired_diff(runs:list,       # `Run`s (or `metrics.json` contents) of one me
 # %% ../nbs/10_report.ipynb #7a4aaca1
 # the report's words for `RunConfig.needs`
 NEEDS_TEXT = dict(masks='masks', train_groups='group labels (train)', valid_groups='group labels (valid)')
+
+def needs_text(needs:list) -> str: # e.g. `RunConfig.needs()` or `Criterion.needs`
+    "`needs` in the report's words (`NEEDS_TEXT`), 'nothing' for none"
+    return ', '.join(NEEDS_TEXT[n] for n in needs) or 'nothing'
 
 def interval_cells(runs:list,     # `Run`s of one row
                    base:list,     # `Run`s of the baseline's row (empty: no baseline in the table)
@@ -188,7 +198,7 @@ def summary_table(runs:list,     # `Run`s (or `metrics.json` contents)
         at = [r for r in runs if not by_p or r.config.p == p]
         by = {label: [r for r in at if r.label == label] for label in run_labels(at)}
         for label, rs in by.items():
-            row = {'seeds': len(rs), 'needs': ', '.join(NEEDS_TEXT[n] for n in rs[0].config.needs()) or 'nothing',
+            row = {'seeds': len(rs), 'needs': needs_text(rs[0].config.needs()),
                    **{k: fmt([f(r[split]) for r in rs]) for k, f in columns.items()}}
             if key:
                 row.update(interval_cells(rs, by.get(baseline, []), lambda r: columns[key](r[split]), key, baseline,
@@ -332,15 +342,37 @@ def selection_table(runs:list,        # `Run`s of a search (every candidate), fo
         picks = [best_run(rs, name, pool) for rs in by_seed]
         got = [p for p in picks if p is not None]
         rho, n = rank_correlation(runs, name, pool)
-        _, lo, hi, _ = t_interval([p['test']['worst_group_accuracy'] for p in got])
         rows[name] = {'needs': ', '.join(c.needs) or 'nothing',
                       'picks': ', '.join(f'{k} ×{v}' for k, v in Counter(map(what, got)).most_common()) or 'n/a',
                       'as the oracle': f'{sum(p is o for p, o in zip(picks, oracle))}/{len(by_seed)}',
                       'test worst group': pm([p['test']['worst_group_accuracy'] for p in got]),
-                      '95% CI': f'[{lo:.3f}, {hi:.3f}]',
+                      '95% CI': ci_text([p['test']['worst_group_accuracy'] for p in got]),
                       'test group average': pm([p['test']['group_avg_accuracy'] for p in got]),
                       'ρ with the oracle': round(rho, 2), 'candidates scored': n}
     return pd.DataFrame.from_dict(rows, orient='index')
+
+# %% ../nbs/10_report.ipynb #5d8dcadb
+def final_table(runs:list,      # `Run`s of one benchmark and p: every method, for several seeds
+                pool:dict=None, # run id → `Run`, for the pseudo-groups' ERM twins; default: `runs`
+               ) -> pd.DataFrame: # a row per `Run.label`, then a row per criterion of `CRITERIA`, the oracle first
+    """Each method's test worst group and average of groups (mean ± std over seeds, 95% t intervals), then the same for
+    the method that each criterion picks in each seed among those that need nothing"""
+    runs = as_runs(runs); pool = pool or {run_id(r.config): r for r in runs}
+    free = [r for r in runs if not r.config.needs()]; labels = {r.label for r in free}
+    # the seeds where every method that needs nothing has finished: no seed picks from fewer candidates
+    seeds = [s for s in sorted({r.config.seed for r in free})
+             if {r.label for r in free if r.config.seed == s} == labels]
+    rows = {l: (needs_text(rs[0].config.needs()), '', rs)
+            for l in run_labels(runs) if (rs := [r for r in runs if r.label == l])}
+    for name, c in CRITERIA.items():
+        got = [p for s in seeds if (p := best_run([r for r in free if r.config.seed == s], name, pool))]
+        picks = ', '.join(f'{k} ×{v}' for k, v in Counter(r.label for r in got).most_common())
+        rows[f'picked by {name}'] = (needs_text(c.needs), picks, got)
+    cell = lambda rs, k: [pm(xs := [r['test'][k] for r in rs]), ci_text(xs)]
+    return pd.DataFrame([[needs, len(rs), picks, *cell(rs, 'worst_group_accuracy'), *cell(rs, 'group_avg_accuracy')]
+                         for needs, picks, rs in rows.values()], index=list(rows),
+                        columns=['needs', 'seeds', 'picks', 'worst group', 'worst group 95% CI', 'average of groups',
+                                 'average of groups 95% CI'])
 
 # %% ../nbs/10_report.ipynb #7d066f3c
 def plot_groups(runs:list, fname):
