@@ -273,8 +273,8 @@ def run_score(r:Run,          # a finished run
               pool:dict=None, # run id → `Run`: where the pseudo-groups find the run's ERM twin (`erm_twin`)
              ) -> float|None: # None where the run cannot be scored (no selection scores, no twin)
     """The run's validation score under `criterion` (`criterion_score`); the pseudo-groups read its `reference_run`"""
-    ref = reference_run(r, pool) if get_criterion(criterion).reference else None
-    return criterion_score(criterion, r.metrics, None if criterion == 'worst_group' else r.selection,
+    c = get_criterion(criterion); ref = reference_run(r, pool) if c.reference else None
+    return criterion_score(criterion, r.metrics, r.selection if c.scores else None,
                            None if ref is None else ref.selection)
 
 def reference_run(r:Run, pool:dict=None) -> Run|None: # None where `pool` has none

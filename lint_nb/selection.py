@@ -62,10 +62,12 @@ class Criterion:
     tiebreak: str          # the validation metric that breaks ties
     needs: tuple = ()      # what it reads beyond images and class labels ('valid_groups': the oracle)
     reference: bool = False # it reads the ERM twin's selection scores (`erm_twin`)
+    # it reads the run's selection scores (`RunFiles.selection`); the oracle reads metrics.json only
+    scores: bool = True
 
 CRITERIA = {  # the validation criteria by name: the oracle first
     'worst_group': Criterion(lambda m, s, ref: m['valid']['worst_group_accuracy'], 'group_avg_accuracy',
-                             ('valid_groups',)),
+                             ('valid_groups',), scores=False),
     'counterfactual': Criterion(lambda m, s, ref: s['counterfactual_accuracy'], 'accuracy'),
     'pseudo_group': Criterion(lambda m, s, ref: pseudo_group_accuracy(s['pred'], s['target'], ref['pred']), 'accuracy',
                               reference=True),
@@ -109,5 +111,5 @@ def criterion_score(name:str,      # a name of `CRITERIA`
                    ) -> float|None:
     "The run's validation score under criterion `name`; None where what it reads is missing"
     c = get_criterion(name)
-    if (name != 'worst_group' and scores is None) or (c.reference and ref is None): return None
+    if (c.scores and scores is None) or (c.reference and ref is None): return None
     return c.score(metrics, scores, ref)
