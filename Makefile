@@ -118,11 +118,11 @@ counterfactual: nbs/experiments/04_counterfactual.ipynb $(BIN)/nbdev_test
 	$(PAPERMILL)
 	@echo "Report: experiments/counterfactual/counterfactual.md and its figures"
 
-## make label-free: choosing settings and methods without group labels (the label-free criteria beside the oracle), the p = 0.9 diagnosis of CAM swapping, and the colour-cast benchmark (data tint), 3 seeds (nbs/experiments/05_label_free.ipynb)
+## make label-free: choosing settings and methods without group labels (the label-free criteria beside the oracle), the p = 0.9 diagnosis of CAM swapping, and the colour-cast benchmark (data tint), 3 seeds, then the final rows on 10 (nbs/experiments/05_label_free.ipynb)
 label-free: nbs/experiments/05_label_free.ipynb $(BIN)/nbdev_test
-	@echo "The label-free study: 123 papermill runs of the experiment template (runs shared with make counterfactual are skipped), $(JOBS) at a time (about 2 minutes each on 2 CPU cores), then two diagnosis reruns; finished runs are skipped"
+	@echo "The label-free study: 336 papermill runs of the experiment template (the searches on 3 seeds, the final rows on 10), $(JOBS) at a time (about 5 hours on 2 CPU cores), then two diagnosis reruns; finished runs, such as those committed in experiments/seeds10, are skipped"
 	mkdir -p experiments/label_free && $(BIN)/python -m papermill $< experiments/label_free/label_free.ipynb --cwd nbs/experiments -k python3 -p jobs $(JOBS) --no-progress-bar
-	@echo "Report: experiments/label_free/label_free.md and diagnosis.png"
+	@echo "Report: experiments/seeds10/label_free/label_free.md and diagnosis.png"
 
 ## make translation: the translation test (nbs/experiments/03_translation.ipynb): ERM, the centre and the mask prior, 3 seeds, scored on test objects moved off the centre
 translation: nbs/experiments/03_translation.ipynb $(BIN)/nbdev_test
