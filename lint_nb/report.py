@@ -22,10 +22,10 @@ from .train import run_dls
 
 # %% auto #0
 __all__ = ['NEEDS_TEXT', 'Run', 'as_runs', 'run_labels', 'load_runs', 'mean_std', 'pct', 'pm', 't_interval', 'ci_text',
-           'pair_key', 'paired_diff', 'needs_text', 'interval_cells', 'summary_table', 'runs_table', 'paper_table',
-           'flipped_groups', 'run_flipped', 'ablation_table', 'run_score', 'reference_run', 'best_run', 'pick_best',
-           'pick_weights', 'rank_correlation', 'selection_table', 'final_table', 'plot_groups', 'plot_vs_p',
-           'plot_cams', 'setting_title', 'interval_note', 'paper_md', 'write_report', 'sweep_results',
+           'pair_key', 'paired_diff', 'needs_text', 'picks_text', 'interval_cells', 'summary_table', 'runs_table',
+           'paper_table', 'flipped_groups', 'run_flipped', 'ablation_table', 'run_score', 'reference_run', 'best_run',
+           'pick_best', 'pick_weights', 'rank_correlation', 'selection_table', 'final_table', 'plot_groups',
+           'plot_vs_p', 'plot_cams', 'setting_title', 'interval_note', 'paper_md', 'write_report', 'sweep_results',
            'write_sweep_report', 'write_ablation_report']
 
 # %% ../nbs/10_report.ipynb #16290355
@@ -158,6 +158,10 @@ NEEDS_TEXT = dict(masks='masks', train_groups='group labels (train)', valid_grou
 def needs_text(needs:list) -> str: # e.g. `RunConfig.needs()` or `Criterion.needs`
     "`needs` in the report's words (`NEEDS_TEXT`), 'nothing' for none"
     return ', '.join(NEEDS_TEXT[n] for n in needs) or 'nothing'
+
+def picks_text(picks:list) -> str: # what was picked, one item per seed, e.g. `Run.label`s
+    "How often each pick was made, the most frequent first ('a ×2, b ×1'); 'n/a' for none"
+    return ', '.join(f'{k} ×{v}' for k, v in Counter(picks).most_common()) or 'n/a'
 
 def interval_cells(runs:list,     # `Run`s of one row
                    base:list,     # `Run`s of the baseline's row (empty: no baseline in the table)
@@ -342,8 +346,7 @@ def selection_table(runs:list,        # `Run`s of a search (every candidate), fo
         picks = [best_run(rs, name, pool) for rs in by_seed]
         got = [p for p in picks if p is not None]
         rho, n = rank_correlation(runs, name, pool)
-        rows[name] = {'needs': ', '.join(c.needs) or 'nothing',
-                      'picks': ', '.join(f'{k} ×{v}' for k, v in Counter(map(what, got)).most_common()) or 'n/a',
+        rows[name] = {'needs': needs_text(c.needs), 'picks': picks_text(list(map(what, got))),
                       'as the oracle': f'{sum(p is o for p, o in zip(picks, oracle))}/{len(by_seed)}',
                       'test worst group': pm([p['test']['worst_group_accuracy'] for p in got]),
                       '95% CI': ci_text([p['test']['worst_group_accuracy'] for p in got]),
@@ -366,8 +369,7 @@ def final_table(runs:list,      # `Run`s of one benchmark and p: every method, f
             for l in run_labels(runs) if (rs := [r for r in runs if r.label == l])}
     for name, c in CRITERIA.items():
         got = [p for s in seeds if (p := best_run([r for r in free if r.config.seed == s], name, pool))]
-        picks = ', '.join(f'{k} ×{v}' for k, v in Counter(r.label for r in got).most_common())
-        rows[f'picked by {name}'] = (needs_text(c.needs), picks, got)
+        rows[f'picked by {name}'] = (needs_text(c.needs), picks_text([r.label for r in got]), got)
     cell = lambda rs, k: [pm(xs := [r['test'][k] for r in rs]), ci_text(xs)]
     return pd.DataFrame([[needs, len(rs), picks, *cell(rs, 'worst_group_accuracy'), *cell(rs, 'group_avg_accuracy')]
                          for needs, picks, rs in rows.values()], index=list(rows),
