@@ -4,7 +4,7 @@
 
 # %% ../nbs/14_golden.ipynb #df947f38
 from __future__ import annotations
-import hashlib, json, os
+import hashlib, json, math, operator, os
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
@@ -14,8 +14,8 @@ from .files import write_json
 from .train import fit_run
 
 # %% auto #0
-__all__ = ['GOLDEN', 'flat_numbers', 'weights_sha256', 'locked_versions', 'torch_threads', 'golden_record', 'golden_diff',
-           'check_golden']
+__all__ = ['GOLDEN', 'GOLDEN_REL', 'flat_numbers', 'weights_sha256', 'locked_versions', 'torch_threads', 'golden_record',
+           'golden_diff', 'golden_check', 'golden_update', 'check_golden']
 
 # %% ../nbs/14_golden.ipynb #aec8d54b
 # the golden run: the CAM loss, 300 images, 2 epochs
@@ -63,28 +63,57 @@ def torch_threads(n:int): # torch's intra-op threads
 
 def golden_record(data, # where the golden run's synthetic data are made (or found)
                   lock='requirements.lock', # the lock whose packages are recorded
-                 ) -> dict: # 'config', 'numbers', 'weights_sha256', 'packages'
+                 ) -> dict: # 'config', 'threads', 'hardware', 'numbers', 'weights_sha256', 'packages'
     """Train the golden run (`GOLDEN`, one thread, CPU, no progress output) and record its numbers, the hash of its
-    weights and the packages it ran with"""
+    weights, the CPU and the packages it ran with"""
     with torch_threads(1): learn, res = fit_run(path=str(data), quiet=True, **GOLDEN)
     numbers = {f'{s}.{k}': v for s in ('valid', 'test') for k, v in flat_numbers(res[s]).items()}
-    return dict(config=GOLDEN, threads=1, numbers=numbers, weights_sha256=weights_sha256(learn.model),
-                packages=locked_versions(lock))
+    return dict(config=GOLDEN, threads=1, hardware=res['hardware'], numbers=numbers,
+                weights_sha256=weights_sha256(learn.model), packages=locked_versions(lock))
 
 # %% ../nbs/14_golden.ipynb #f3b29884
 def golden_diff(new:dict, # `golden_record`'s
                 old:dict, # the committed one
+                # 0: every number exactly, and the weights' hash; else each number to `rel`, not the weights
+                rel:float=0.,
                ) -> list: # one line per thing that moved; empty when none did
     "What moved between two golden records: the packages (old → new version), then each number, then the weights"
-    def moved(a, b, prefix, none):
+    close = lambda x, y: x == y or (rel > 0 and isinstance(x, float) and isinstance(y, float)
+                                    and math.isclose(x, y, rel_tol=rel, abs_tol=rel))
+    def moved(a, b, prefix, none, same=operator.eq):
         return [f'{prefix}{k}: {a.get(k, none)} → {b.get(k, none)}' for k in sorted(set(a) | set(b))
-                if a.get(k, none) != b.get(k, none)]
+                if not same(a.get(k, none), b.get(k, none))]
     pk, nums = moved(old['packages'], new['packages'], 'package ', 'not locked'), moved(old['numbers'], new['numbers'],
-            '', 'absent')
+            '', 'absent', close)
     cfg = [f'config: {old["config"]} → {new["config"]}'] if old['config'] != new['config'] else []
     ow, nw = old['weights_sha256'], new['weights_sha256']
-    w = [f'weights_sha256: {ow[:12]}… → {nw[:12]}…'] if ow != nw else []
+    w = [f'weights_sha256: {ow[:12]}… → {nw[:12]}…'] if ow != nw and not rel else []
     return pk + cfg + nums + w
+
+# %% ../nbs/14_golden.ipynb #9d28b672
+GOLDEN_REL = 1e-4  # on a CPU without a record of its own: how far (relative, or absolute near 0) a number may move
+
+def golden_check(new:dict,     # `golden_record`'s
+                 records:list, # the committed ones, one per CPU
+                 rel:float=GOLDEN_REL, # the tolerance where no record was made on `new`'s hardware
+                ) -> list:     # what moved; empty when nothing did
+    """What moved: exactly, against the record made on the same hardware; where there is none, each number to `rel`
+    against each record, keeping the closest (another CPU's vector instructions move the last digits, no more)"""
+    if not records: return ['no golden record']
+    same = [r for r in records if r.get('hardware') == new['hardware']]
+    if same: return golden_diff(new, same[0])
+    return min((golden_diff(new, r, rel) for r in records), key=len)
+
+def golden_update(new:dict,     # `golden_record`'s
+                  records:list, # the committed ones
+                 ) -> tuple:    # (the records to write, what moved and which records were dropped)
+    """`new` in place of its hardware's record; where numbers moved (a change that means to move them), the other CPUs'
+    records were made before the change, so they go"""
+    moved, others = golden_check(new, records), [r for r in records if r.get('hardware') != new['hardware']]
+    keep = [] if moved and records else others
+    dropped = [f"the record of {r.get('hardware')} dropped: it was made before what moved" for r in others
+               if r not in keep]
+    return sorted(keep + [new], key=lambda r: str(r.get('hardware'))), moved + dropped
 
 # %% ../nbs/14_golden.ipynb #ff76b2ec
 def check_golden(fname='golden.json', # the committed record
@@ -94,11 +123,11 @@ def check_golden(fname='golden.json', # the committed record
                  # golden` sets it)
                  write:bool=None,
                 ) -> list:            # what moved (empty: nothing)
-    "Run the golden run and compare it with `fname` (or rewrite `fname`: `make golden`)"
-    new = golden_record(data, lock)
+    "Run the golden run and compare it with `fname`'s records (or put it in `fname`: `make golden`, `golden_update`)"
+    new, f = golden_record(data, lock), Path(fname)
+    records = json.loads(f.read_text()) if f.exists() else []
+    if not isinstance(records, list): raise ValueError(f'{fname}: expected a list of golden records, one per CPU')
     if write if write is not None else os.environ.get('LINT_GOLDEN') == 'write':
-        moved = golden_diff(new, json.loads(Path(fname).read_text())) if Path(fname).exists() else ['no golden file '
-                'before']
-        write_json(new, fname); return moved
-    if not Path(fname).exists(): raise FileNotFoundError(f'{fname}: no golden record: run make golden to write it')
-    return golden_diff(new, json.loads(Path(fname).read_text()))
+        records, moved = golden_update(new, records); write_json(records, fname); return moved
+    if not records: raise FileNotFoundError(f'{fname}: no golden record: run make golden to write it')
+    return golden_check(new, records)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_learner.ipynb #a5b59ee3
 from __future__ import annotations
-import contextlib, os
+import contextlib, os, platform
 from .compat import *  # first: it silences what fastai prints on import
 from fastai.vision.all import *
 from fastai.distributed import DistributedDL
@@ -24,7 +24,8 @@ from .rwg import *
 
 # %% auto #0
 __all__ = ['OPTIMISERS', 'PRECISIONS', 'lint_learner', 'fit_learner', 'optimiser', 'predict_files', 'DeviceMixedPrecision',
-           'pick_precision', 'set_precision', 'cpu_broadcast', 'run_device', 'distributed', 'main_process_first']
+           'pick_precision', 'set_precision', 'cpu_broadcast', 'run_device', 'hardware', 'distributed',
+           'main_process_first']
 
 # %% ../nbs/05_learner.ipynb #07b51434
 def lint_learner(dls:DataLoaders,         # `lint` DataLoaders (from `lint_dls`)
@@ -156,6 +157,19 @@ def run_device(device:str='auto', # 'auto', 'cpu', 'cuda' or 'cuda:<n>'
     dev = torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0)))
     torch.cuda.set_device(dev)
     return dev
+
+# %% ../nbs/05_learner.ipynb #4ba15698
+def hardware(device='cpu', # the training device
+            ) -> str:      # e.g. 'AuthenticAMD AMD EPYC, AVX2', or a GPU's name
+    """What a run's last digits depend on beyond the code, the packages and the thread count: on the CPU its vendor, its
+    model and the vector instructions torch uses on it (they set the order of floating-point sums); on a GPU its name"""
+    d = torch.device(device)
+    if d.type == 'cuda': return torch.cuda.get_device_name(d)
+    info = Path('/proc/cpuinfo').read_text().splitlines() if Path('/proc/cpuinfo').exists() else []
+    field = lambda k: next((l.split(':', 1)[1].strip() for l in info if l.split(':', 1)[0].strip() == k), '')
+    name = ' '.join(o for o in (field('vendor_id'), field('model name')) if o)
+    name = name or platform.processor() or platform.machine()
+    return f'{name}, {torch.backends.cpu.get_cpu_capability()}'
 
 # %% ../nbs/05_learner.ipynb #a78d27d5
 def distributed(learn:Learner): # a Learner whose DataLoaders are on the device to train on

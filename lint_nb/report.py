@@ -367,8 +367,9 @@ def final_table(runs:list,      # `Run`s of one benchmark and p: every method, f
              if {r.label for r in free if r.config.seed == s} == labels]
     rows = {l: (needs_text(rs[0].config.needs()), '', rs)
             for l in run_labels(runs) if (rs := [r for r in runs if r.label == l])}
-    for name, c in CRITERIA.items():
-        got = [p for s in seeds if (p := best_run([r for r in free if r.config.seed == s], name, pool))]
+    at = [[r for r in free if r.config.seed == s] for s in seeds]
+    for name, c in CRITERIA.items():  # the seeds where `name` scores every candidate
+        got = [best_run(rs, name, pool) for rs in at if all(run_score(r, name, pool) is not None for r in rs)]
         rows[f'picked by {name}'] = (needs_text(c.needs), picks_text([r.label for r in got]), got)
     cell = lambda rs, k: [pm(xs := [r['test'][k] for r in rs]), ci_text(xs)]
     return pd.DataFrame([[needs, len(rs), picks, *cell(rs, 'worst_group_accuracy'), *cell(rs, 'group_avg_accuracy')]

@@ -215,7 +215,7 @@ def fit_run(config:RunConfig=None, # the run; default `RunConfig.make(**kwargs)`
     res = dict(method=c.method, seed=c.seed, data=c.data, epochs=c.epochs,
                train_time_s=round(time.time() - t0 + ckpt.seconds_restored if ckpt else time.time() - t0, 2),
                data_path=str(folder), device=str(dev),
-               precision=precision, threads=torch.get_num_threads(),
+               precision=precision, threads=torch.get_num_threads(), hardware=hardware(dev),
                epoch_kept=best.best_epoch if best else c.epochs - 1, needs=c.needs(), **extra,
                params=asdict(c), valid=scores(learn, 1), test=scores(learn, 2))
     bad = [s for s in ('valid', 'test') if res[s]['loss'] is None]
