@@ -110,7 +110,7 @@ def golden_update(new:dict,     # `golden_record`'s
     """`new` in place of its hardware's record; where numbers moved (a change that means to move them), the other CPUs'
     records were made before the change, so they go"""
     moved, others = golden_check(new, records), [r for r in records if r.get('hardware') != new['hardware']]
-    keep = [] if moved and records else others
+    keep = [] if moved else others
     dropped = [f"the record of {r.get('hardware')} dropped: it was made before what moved" for r in others
                if r not in keep]
     return sorted(keep + [new], key=lambda r: str(r.get('hardware'))), moved + dropped
