@@ -16,7 +16,7 @@ from .config import RunConfig, run_id, config_grid
 from .report import write_sweep_report
 from .learner import run_device
 from .train import check_img_size
-from .weights import RunFiles, METRICS
+from .weights import RunFiles
 from .track import reporters, tracking_uri, mlflow_experiment
 
 # %% auto #0
@@ -115,9 +115,9 @@ def _run(config, folder, notebook, env, stopper):
     p = stopper.start(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env={**base, **(env or {})})
     if p is None: return rid, 'stopped', 0.
     rc, err = stopper.wait(p)
-    if rc == 0 and RunFiles(folder).finished: return rid, 'done', time.time() - t0
-    if stopper.signum:  # stopped: to do again, not failed
-        (folder / METRICS).unlink(missing_ok=True); return rid, 'stopped', time.time() - t0
+    # finished: its metrics.json, written last, is there; a stop while papermill closes the notebook does not undo it
+    if RunFiles(folder).finished and (rc == 0 or stopper.signum): return rid, 'done', time.time() - t0
+    if stopper.signum: return rid, 'stopped', time.time() - t0  # to do again, not failed
     with atomic_file(folder / 'error.txt') as tmp: tmp.write_text(err[-5000:] or 'no metrics.json written')
     return rid, 'failed', time.time() - t0
 
